@@ -1,0 +1,333 @@
+"""Readers and writers: .txt files, folders, CSV/TSV (delimiter sniffed), JSONL, Parquet, stdin.
+
+Scoring input is streamed (:func:`iter_records`), one record at a time, in input order, so
+memory does not grow with the input. Labeled training data is read whole
+(:func:`read_labeled`). Every problem is a :class:`DataError` naming the file and, where it
+applies, the line or column.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+TABLE_FORMATS = {".csv": "csv", ".tsv": "csv", ".tab": "csv", ".jsonl": "jsonl",
+                 ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+SEPARATORS = ",;\t"
+CHUNK_ROWS = 2000
+
+
+class DataError(ValueError):
+    """Bad input data; the message names the file and the line or column."""
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass(slots=True)
+class Record:
+    """One input record: ``key`` is the id (file name or ``--id-col`` value) or None, ``row`` its
+    0-based position in its file, ``text`` the text or None when the record must be skipped
+    for ``reason``."""
+
+    source: str
+    row: int
+    key: str | None
+    text: str | None
+    reason: str = ""
+
+
+def input_format(path: str | Path) -> str:
+    """``txt``, ``dir``, ``csv``, ``jsonl``, ``parquet`` or ``stdin``; DataError otherwise."""
+    if str(path) == "-":
+        return "stdin"
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: no such file or directory")
+    if path.is_dir():
+        return "dir"
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return "txt"
+    if suffix in TABLE_FORMATS:
+        return TABLE_FORMATS[suffix]
+    known = ", ".join(sorted({*TEXT_SUFFIXES, *TABLE_FORMATS}))
+    raise DataError(f"{path}: unknown file type {suffix or '(no extension)'!r}; "
+                    f"expected one of {known}")
+
+
+def read_text_file(path: str | Path) -> str:
+    """A whole text file as UTF-8 (a BOM is dropped, CRLF kept). Invalid UTF-8 is an error
+    naming the line: framescore does not guess encodings."""
+    path = Path(path)
+    raw = path.read_bytes()
+    if b"\x00" in raw[:8192]:
+        raise DataError(f"{path}: looks like a binary file (NUL bytes), not text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(f"{path}:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at "
+                        f"offset {exc.start}); convert the file to UTF-8") from None
+
+
+def sniff_sep(path: str | Path, sep: str | None = None) -> str:
+    """The delimiter of a CSV/TSV file: ``sep`` if given, tab for .tsv, else sniffed among
+    comma, semicolon and tab from the first lines."""
+    if sep:
+        return "\t" if sep in ("\\t", "tab") else sep
+    path = Path(path)
+    if path.suffix.lower() in (".tsv", ".tab"):
+        return "\t"
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        sample = fh.read(256 * 1024)
+    lines = sample.splitlines(keepends=True)
+    if len(sample) == 256 * 1024 and len(lines) > 1:
+        lines = lines[:-1]  # drop a possibly cut last line
+
+    def consistency(delim: str) -> tuple[bool, int]:
+        counts = [len(r) for r in csv.reader(io.StringIO("".join(lines)), delimiter=delim)]
+        return (len(set(counts)) == 1 and counts[0] > 1), counts[0] if counts else 0
+
+    scored = {d: consistency(d) for d in SEPARATORS}
+    return max(SEPARATORS, key=lambda d: (*scored[d], -SEPARATORS.index(d)))
+
+
+def _is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _check_columns(path, columns, *wanted: str | None) -> None:
+    for col in wanted:
+        if col is not None and col not in columns:
+            found = ", ".join(map(str, columns)) or "(none)"
+            raise DataError(f"{path}: no column {col!r}; columns found: {found}")
+
+
+def _record(source: str, row: int, text, key, text_col: str) -> Record:
+    key = None if _is_missing(key) else str(key)
+    if _is_missing(text):
+        return Record(source, row, key, None, f"missing text in column {text_col!r}")
+    if not isinstance(text, str):
+        return Record(source, row, key, None,
+                      f"column {text_col!r} holds {type(text).__name__}, not text")
+    if not text.strip():
+        return Record(source, row, key, None, "empty text")
+    return Record(source, row, key, text)
+
+
+def _iter_csv(path: Path, text_col: str, id_col: str | None, sep: str | None):
+    delimiter = sniff_sep(path, sep)
+    try:
+        reader = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False,
+                             na_values=[], chunksize=CHUNK_ROWS, encoding="utf-8-sig")
+        row = 0
+        for chunk in reader:
+            _check_columns(path, list(chunk.columns), text_col, id_col)
+            keys = chunk[id_col] if id_col else [None] * len(chunk)
+            for text, key in zip(chunk[text_col], keys, strict=True):
+                yield _record(str(path), row, text, key, text_col)
+                row += 1
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: empty file (no header row)") from None
+    except pd.errors.ParserError as exc:
+        raise DataError(f"{path}: malformed CSV ({str(exc).strip()})") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+
+
+def _iter_jsonl(fh: io.TextIOBase, source: str, text_col: str, id_col: str | None):
+    row = 0
+    for line_no, line in enumerate(fh, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{source}:{line_no}: malformed JSON ({exc.msg}, column "
+                            f"{exc.colno})") from None
+        if not isinstance(obj, dict):
+            raise DataError(f"{source}:{line_no}: expected a JSON object, got "
+                            f"{type(obj).__name__}")
+        if text_col not in obj:
+            found = ", ".join(obj) or "(none)"
+            raise DataError(f"{source}:{line_no}: no field {text_col!r}; fields found: {found}")
+        yield _record(source, row, obj[text_col], obj.get(id_col) if id_col else None, text_col)
+        row += 1
+
+
+def _iter_parquet(path: Path, text_col: str, id_col: str | None):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        file = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise DataError(f"{path}: not a readable Parquet file ({exc})") from None
+    schema = file.schema_arrow
+    _check_columns(path, schema.names, text_col, id_col)
+    kind = schema.field(text_col).type
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        raise DataError(f"{path}: column {text_col!r} has type {kind}, expected string")
+    columns = [text_col] + ([id_col] if id_col else [])
+    row = 0
+    for batch in file.iter_batches(batch_size=CHUNK_ROWS, columns=columns):
+        texts = batch.column(text_col).to_pylist()
+        keys = batch.column(id_col).to_pylist() if id_col else [None] * len(texts)
+        for text, key in zip(texts, keys, strict=True):
+            yield _record(str(path), row, text, key, text_col)
+            row += 1
+
+
+def iter_records(inputs: list[str], text_col: str = "text", id_col: str | None = None,
+                 sep: str | None = None) -> Iterator[Record]:
+    """Stream the records of every input, in order. Text files (and ``-``, stdin) are one
+    record each, keyed by file name; folders are walked recursively for text and table files
+    in sorted order."""
+    for inp in inputs:
+        fmt = input_format(inp)
+        if fmt == "stdin":
+            yield _record("-", 0, sys.stdin.read(), "-", "text")
+        elif fmt == "dir":
+            root = Path(inp)
+            files = sorted(p for p in root.rglob("*") if p.is_file()
+                           and (p.suffix.lower() in TEXT_SUFFIXES or p.suffix.lower()
+                                in TABLE_FORMATS))
+            if not files:
+                raise DataError(f"{root}: no .txt, CSV, JSONL or Parquet files in this folder")
+            yield from iter_records([str(p) for p in files], text_col, id_col, sep)
+        elif fmt == "txt":
+            yield _record(str(inp), 0, read_text_file(inp), Path(inp).name, "text")
+        elif fmt == "csv":
+            yield from _iter_csv(Path(inp), text_col, id_col, sep)
+        elif fmt == "jsonl":
+            with open(inp, encoding="utf-8-sig", errors="strict") as fh:
+                try:
+                    yield from _iter_jsonl(fh, str(inp), text_col, id_col)
+                except UnicodeDecodeError as exc:
+                    raise DataError(f"{inp}: not valid UTF-8 ({exc.reason})") from None
+        else:
+            yield from _iter_parquet(Path(inp), text_col, id_col)
+
+
+def read_table(path: str | Path, sep: str | None = None) -> pd.DataFrame:
+    """A whole CSV/TSV/JSONL/Parquet file as a DataFrame of its raw columns."""
+    fmt = input_format(path)
+    path = Path(path)
+    try:
+        if fmt == "csv":
+            return pd.read_csv(path, sep=sniff_sep(path, sep), dtype=str, keep_default_na=False,
+                               na_values=[""], encoding="utf-8-sig")
+        if fmt == "jsonl":
+            with open(path, encoding="utf-8-sig") as fh:
+                return pd.DataFrame([r for r in _iter_json_objects(fh, str(path))])
+        if fmt == "parquet":
+            return pd.read_parquet(path)
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: empty file (no header row)") from None
+    except pd.errors.ParserError as exc:
+        raise DataError(f"{path}: malformed CSV ({str(exc).strip()})") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+    raise DataError(f"{path}: expected a CSV, TSV, JSONL or Parquet file, or a folder of .txt "
+                    "files with a labels file")
+
+
+def _iter_json_objects(fh, source: str):
+    for line_no, line in enumerate(fh, start=1):
+        if line.strip():
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"{source}:{line_no}: malformed JSON ({exc.msg})") from None
+            if not isinstance(obj, dict):
+                raise DataError(f"{source}:{line_no}: expected a JSON object")
+            yield obj
+
+
+@dataclass
+class LabeledData:
+    texts: list[str]
+    y: np.ndarray  # 1 = positive (framed), 0 = negative
+    groups: np.ndarray | None
+    dropped: int  # rows whose label was neither positive nor negative, or whose text was empty
+    sha256: str  # of the file(s) read
+
+
+def _read_folder(root: Path, labels: str | None, sep: str | None) -> pd.DataFrame:
+    """A folder of .txt files with a labels table (``labels.csv``/``.tsv``/``.jsonl`` inside
+    it, or ``labels``) that has a ``file`` column naming each text file."""
+    candidates = [Path(labels)] if labels else [root / f"labels{s}" for s in
+                                                 (".csv", ".tsv", ".jsonl", ".parquet")]
+    table_path = next((p for p in candidates if p.exists()), None)
+    if table_path is None:
+        raise DataError(f"{root}: a folder needs a labels file (labels.csv with a 'file' "
+                        "column) or --labels PATH")
+    table = read_table(table_path, sep)
+    _check_columns(table_path, list(table.columns), "file")
+    texts = []
+    for line, name in enumerate(table["file"], start=2):
+        file = root / str(name)
+        if not file.is_file():
+            raise DataError(f"{table_path}:{line}: no file {name!r} in {root}")
+        texts.append(read_text_file(file))
+    return table.assign(text=texts)
+
+
+def read_labeled(path: str | Path, *, text_col: str = "text", label_col: str = "label",
+                 positive: str, negative: str | None = None, group_col: str | None = None,
+                 sep: str | None = None, labels: str | None = None) -> LabeledData:
+    """Read a labeled corpus. Rows labeled ``positive`` are 1; rows labeled ``negative`` (or,
+    when it is None, any other non-empty label) are 0; other rows and empty texts are dropped
+    and counted."""
+    path = Path(path)
+    if input_format(path) == "dir":
+        table = _read_folder(path, labels, sep)
+        text_col = "text"
+        digest = sha256_file(Path(labels) if labels else next(
+            p for p in path.iterdir() if p.name.startswith("labels.")))
+    else:
+        table = read_table(path, sep)
+        digest = sha256_file(path)
+    _check_columns(path, list(table.columns), text_col, label_col, group_col)
+    label = table[label_col].astype(str).str.strip()
+    is_pos = label == str(positive)
+    if negative is not None:
+        is_neg = label == str(negative)
+        if not is_neg.any():
+            values = ", ".join(sorted(label.unique())[:10])
+            raise DataError(f"{path}: column {label_col!r} has no value {negative!r}; "
+                            f"values found: {values}")
+    else:
+        is_neg = ~is_pos & table[label_col].notna() & (label != "")
+    if not is_pos.any():
+        values = ", ".join(sorted(label.unique())[:10])
+        raise DataError(f"{path}: column {label_col!r} has no value {positive!r}; values "
+                        f"found: {values}")
+    text = table[text_col]
+    has_text = text.notna() & (text.astype(str).str.strip() != "")
+    keep = (is_pos | is_neg) & has_text
+    kept = table[keep]
+    return LabeledData(
+        texts=kept[text_col].astype(str).tolist(),
+        y=is_pos[keep].to_numpy().astype(int),
+        groups=kept[group_col].astype(str).to_numpy() if group_col else None,
+        dropped=int((~keep).sum()),
+        sha256=digest,
+    )

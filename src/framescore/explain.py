@@ -1,0 +1,290 @@
+"""Exact explanations: ``logit = intercept + Σ weight × value``, tied to character spans.
+
+An :class:`Explanation` holds every non-zero feature's contribution (``weight × value``), every
+lexicon span with the share of the logit it causes (each span adds ``1 / n_sentences`` to the
+article value of each feature it feeds), per-sentence scores, and counterfactual scores with
+each loaded term replaced by its neutral alternative. Renderers: :func:`to_dict` (JSON),
+:func:`render_text` (terminal) and :func:`render_html` (one self-contained page).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Explanation:
+    text: str
+    score: float
+    label: str
+    logit: float
+    intercept: float
+    threshold: float
+    contributions: list[dict]  # {feature, value, weight, contribution}, by |contribution|
+    spans: list[dict]  # {start, end, text, feature, category, voice, contribution, neutral}
+    sentences: list[dict]  # {start, end, score, logit}
+    counterfactuals: list[dict] = field(default_factory=list)
+    model: str = ""
+
+    def to_dict(self, top: int | None = None) -> dict:
+        """The JSON contract of ``framescore explain --format json`` (DESIGN.md)."""
+        return {
+            "score": self.score,
+            "label": self.label,
+            "logit": self.logit,
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+            "contributions": self.contributions[:top] if top else self.contributions,
+            "spans": self.spans,
+            "sentences": self.sentences,
+            "counterfactuals": self.counterfactuals,
+            "model": self.model,
+        }
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def explain(model, text: str, counterfactuals: bool = True) -> Explanation:
+    """Explain ``model``'s score of ``text`` exactly."""
+    ff = model.features
+    weights = model.weights
+    intercept = model.intercept
+    names = ff.get_feature_names_out()
+    analysis = ff.analyze(text)
+    n_sent = max(analysis.sentence_matrix.shape[0], 1)
+    row = analysis.row.tocoo()
+    contributions = [
+        {"feature": names[c], "value": float(v), "weight": float(weights[c]),
+         "contribution": float(v * weights[c])}
+        for c, v in zip(row.col, row.data, strict=True) if v != 0
+    ]
+    contributions.sort(key=lambda d: (-abs(d["contribution"]), d["feature"]))
+    logit = intercept + math.fsum(d["contribution"] for d in contributions)
+    score = _sigmoid(logit)
+    sentence_logits = intercept + analysis.sentence_matrix @ weights
+    sentences = [
+        {"start": s.start, "end": s.end, "score": _sigmoid(float(z)), "logit": float(z)}
+        for s, z in zip(analysis.document.sentences, np.ravel(sentence_logits), strict=True)
+    ]
+    spans = []
+    for s in analysis.spans:
+        d = s.as_dict()
+        d["contribution"] = float(sum(weights[c] for c in s.columns) / n_sent)
+        d["neutral"] = s.neutral
+        spans.append(d)
+    spans.sort(key=lambda d: (d["start"], d["end"]))
+    expl = Explanation(
+        text=text, score=score, label=str(model.label([score])[0]), logit=logit,
+        intercept=intercept, threshold=model.threshold, contributions=contributions,
+        spans=spans, sentences=sentences,
+        model=str(model.path) if getattr(model, "path", None) else "",
+    )
+    if counterfactuals:
+        expl.counterfactuals = _counterfactuals(model, text, spans, logit)
+    return expl
+
+
+def _replace(text: str, spans: list[dict]) -> str:
+    out, pos = [], 0
+    for s in sorted(spans, key=lambda d: d["start"]):
+        out.append(text[pos : s["start"]])
+        out.append(_match_case(s["text"], s["neutral"]))
+        pos = s["end"]
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _match_case(original: str, neutral: str) -> str:
+    if original[:1].isupper() and neutral[:1].islower():
+        return neutral[:1].upper() + neutral[1:]
+    return neutral
+
+
+def _counterfactuals(model, text: str, spans: list[dict], logit: float) -> list[dict]:
+    """Each loaded term with a neutral alternative, re-scored with that wording; the last entry
+    (``all``) replaces every one of them at once. Scores are exact: the edited text is scored
+    by the same model."""
+    swappable = [s for s in spans if s.get("neutral") and s["feature"].startswith("loaded:")]
+    if not swappable:
+        return []
+    edited = [_replace(text, [s]) for s in swappable] + [_replace(text, swappable)]
+    logits = model.logits(edited)
+    out = []
+    for s, z in zip([*swappable, None], logits, strict=True):
+        entry = {"logit": float(z), "score": _sigmoid(float(z)), "delta_logit": float(z - logit),
+                 "delta_score": _sigmoid(float(z)) - _sigmoid(logit)}
+        if s is None:
+            entry.update(scope="all", replacements=len(swappable))
+        else:
+            entry.update(scope="span", start=s["start"], end=s["end"], text=s["text"],
+                         neutral=s["neutral"])
+        out.append(entry)
+    return out
+
+
+# --- terminal ---------------------------------------------------------------------------------
+
+_ANSI = {"framed": "\033[1;31m", "neutral": "\033[1;34m", "dim": "\033[2m", "bold": "\033[1m",
+         "reset": "\033[0m"}
+
+
+def render_text(expl: Explanation, top: int = 8, color: bool = False) -> str:
+    """A plain-text (or ANSI-coloured) explanation for a terminal."""
+
+    def c(kind: str, s: str) -> str:
+        return f"{_ANSI[kind]}{s}{_ANSI['reset']}" if color else s
+
+    lines = [
+        c("bold", f"score {expl.score:.3f}  label {expl.label}  (threshold {expl.threshold:.2f})"),
+        f"logit {expl.logit:+.4f} = intercept {expl.intercept:+.4f} + "
+        f"Σ contributions {expl.logit - expl.intercept:+.4f}",
+        "",
+    ]
+    pos = [d for d in expl.contributions if d["contribution"] > 0][:top]
+    neg = [d for d in expl.contributions if d["contribution"] < 0][:top]
+    for title, items, kind in (("toward framed", pos, "framed"),
+                               ("toward neutral", neg, "neutral")):
+        lines.append(c("bold", f"Top features {title}:"))
+        if not items:
+            lines.append("  (none)")
+        for d in items:
+            lines.append(f"  {c(kind, format(d['contribution'], '+.4f'))}  {d['feature']:<38} "
+                         f"value {d['value']:.4f} × weight {d['weight']:+.4f}")
+        lines.append("")
+    lines.append(c("bold", "Article (matched spans marked [text|feature|voice]):"))
+    lines.append(_marked_text(expl, color))
+    lines.append("")
+    ranked = sorted(expl.sentences, key=lambda s: -s["score"])[:3]
+    if ranked:
+        lines.append(c("bold", "Most framed sentences:"))
+        for s in ranked:
+            snippet = " ".join(expl.text[s["start"]:s["end"]].split())
+            if len(snippet) > 110:
+                snippet = snippet[:107] + "..."
+            lines.append(f"  {s['score']:.3f}  {snippet}")
+        lines.append("")
+    if expl.counterfactuals:
+        lines.append(c("bold", "With neutral wording (exact scores of the edited text):"))
+        for cf in expl.counterfactuals:
+            if cf["scope"] == "all":
+                what = f"all {cf['replacements']} replacements"
+            else:
+                what = f"{cf['text']!r} → {cf['neutral']!r}"
+            lines.append(f"  {what:<52} score {expl.score:.3f} → {cf['score']:.3f} "
+                         f"({cf['delta_score']:+.3f})")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _marked_text(expl: Explanation, color: bool) -> str:
+    out, pos = [], 0
+    for s in expl.spans:
+        if s["start"] < pos:
+            continue  # a span nested in a scare quote: the outer one is shown
+        out.append(expl.text[pos : s["start"]])
+        label = f"{s['feature']}|{s['voice']}"
+        if color:
+            kind = "framed" if s["contribution"] > 0 else "neutral"
+            out.append(f"{_ANSI[kind]}{s['text']}{_ANSI['reset']}{_ANSI['dim']}"
+                       f"[{label}]{_ANSI['reset']}")
+        else:
+            out.append(f"[{s['text']}|{label}]")
+        pos = s["end"]
+    out.append(expl.text[pos:])
+    return "".join(out)
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+_CSS = """
+body{font:16px/1.55 Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+h1{font:600 1.3rem system-ui,sans-serif}
+.meta,.bars,table{font:14px system-ui,sans-serif}
+.score{font-size:2rem;font-weight:700}
+.framed{color:#b3261e}.neutral{color:#1f5fa8}
+.article{white-space:pre-wrap;border:1px solid #ddd;padding:1rem;border-radius:6px}
+mark.span{position:relative;border-radius:3px;padding:0 1px;cursor:help;color:inherit}
+mark.span .tip{visibility:hidden;opacity:0;position:absolute;left:0;bottom:125%;z-index:2;
+ background:#222;color:#fff;font:12px/1.4 system-ui,sans-serif;padding:.4rem .6rem;
+ border-radius:4px;white-space:nowrap;transition:opacity .15s}
+mark.span:hover .tip,mark.span:focus .tip{visibility:visible;opacity:1}
+.bar{display:flex;align-items:center;gap:.5rem;margin:2px 0}
+.bar .name{width:22rem;text-align:right;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.bar .track{flex:1;position:relative;height:14px;background:#f3f3f3}
+.bar .fill{position:absolute;top:0;height:14px}
+.bar .num{width:5rem;font-variant-numeric:tabular-nums}
+table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left}
+"""
+
+
+def _span_style(contribution: float, scale: float) -> str:
+    alpha = 0.15 + 0.6 * min(abs(contribution) / scale, 1.0) if scale > 0 else 0.15
+    rgb = "220,38,38" if contribution > 0 else "37,99,235"
+    return f"background:rgba({rgb},{alpha:.2f})"
+
+
+def render_html(expl: Explanation, top: int = 15, title: str = "framescore explanation") -> str:
+    """One self-contained HTML page (no scripts, no network requests)."""
+    esc = html.escape
+    scale = max((abs(s["contribution"]) for s in expl.spans), default=0.0)
+    parts, pos = [], 0
+    for k, s in enumerate(expl.spans):
+        if s["start"] < pos:
+            continue
+        parts.append(esc(expl.text[pos : s["start"]]))
+        tip = (f"{s['feature']} · {s['category']} · voice {s['voice']} · contribution "
+               f"{s['contribution']:+.4f}" + (f" · neutral: {s['neutral']}" if s["neutral"]
+                                              else ""))
+        parts.append(
+            f'<mark class="span" id="span-{k}" tabindex="0" data-feature="{esc(s["feature"])}" '
+            f'data-voice="{esc(s["voice"])}" data-contribution="{s["contribution"]:.6f}" '
+            f'style="{_span_style(s["contribution"], scale)}" title="{esc(tip)}">'
+            f'{esc(s["text"])}<span class="tip">{esc(tip)}</span></mark>'
+        )
+        pos = s["end"]
+    parts.append(esc(expl.text[pos:]))
+    shown = expl.contributions[:top]
+    width = max((abs(d["contribution"]) for d in shown), default=1.0) or 1.0
+    bars = []
+    for d in shown:
+        frac = abs(d["contribution"]) / width * 50
+        left = 50 if d["contribution"] >= 0 else 50 - frac
+        color = "#dc2626" if d["contribution"] >= 0 else "#2563eb"
+        bars.append(
+            f'<div class="bar"><span class="name" title="{esc(d["feature"])}">'
+            f'{esc(d["feature"])}</span><span class="track"><span class="fill" '
+            f'style="left:{left:.1f}%;width:{frac:.1f}%;background:{color}"></span></span>'
+            f'<span class="num">{d["contribution"]:+.4f}</span></div>'
+        )
+    cf_rows = "".join(
+        f"<tr><td>{esc(cf.get('text', 'all loaded terms'))}</td>"
+        f"<td>{esc(cf.get('neutral', '(neutral alternatives)'))}</td>"
+        f"<td>{cf['score']:.3f}</td><td>{cf['delta_score']:+.3f}</td></tr>"
+        for cf in expl.counterfactuals
+    )
+    cf_table = (f"<h2 class='meta'>With neutral wording</h2><table><tr><th>term</th>"
+                f"<th>neutral</th><th>score</th><th>change</th></tr>{cf_rows}</table>"
+                if cf_rows else "")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)}</title><style>{_CSS}</style></head>
+<body>
+<h1>{esc(title)}</h1>
+<p class="meta"><span class="score {esc(expl.label)}" id="score">{expl.score:.3f}</span>
+label <b class="{esc(expl.label)}" id="label">{esc(expl.label)}</b> (threshold
+{expl.threshold:.2f}) · logit {expl.logit:+.4f} = intercept {expl.intercept:+.4f}
++ Σ contributions {expl.logit - expl.intercept:+.4f}
+· <span class="framed">red</span>: pushes toward framed,
+<span class="neutral">blue</span>: toward neutral; hover a span for details.</p>
+<div class="article" id="article">{"".join(parts)}</div>
+<h2 class="meta">Contributions (top {len(shown)} of {len(expl.contributions)})</h2>
+<div class="bars" id="bars">{"".join(bars)}</div>
+{cf_table}
+</body></html>
+"""

@@ -1,0 +1,209 @@
+"""Lexicon files: load, validate, compile, and match in one pass over the tokens.
+
+A lexicon is a UTF-8 CSV file, one term a row, with the header
+``term,category[,neutral][,note][,not_before]`` (other columns are ignored):
+
+- ``term``: one or more words (letters, digits, hyphens, apostrophes), matched
+  case-insensitively on token boundaries after Snowball stemming of every word, so ``martyr``
+  also matches "martyrs" and "martyred";
+- ``category``: ``[a-z][a-z0-9_]*``. The attribution types (:data:`ATTRIBUTION_TYPES`) are
+  attribution patterns; any other category is a category of loaded terms;
+- ``neutral``: a neutral alternative wording (used for counterfactual scores);
+- ``note``: free text;
+- ``not_before``: ``|``-separated words or phrases; a match is dropped when the text right
+  after it starts with one of them ("claimed" before "responsibility" is not attribution).
+
+Matching costs one dictionary lookup per token plus one per candidate length at tokens that
+start some term, whatever the lexicon's size; overlapping matches resolve leftmost-longest.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from .text import TOKEN_RE, Sentence, normalize, stem
+
+ATTRIBUTION_TYPES = ("report", "distancing", "endorsing", "hedge", "unverified", "sourcing")
+#: Attribution types whose verbs govern a reported clause ("said that ...").
+GOVERNING_TYPES = frozenset({"report", "distancing", "endorsing"})
+REQUIRED_COLUMNS = ("term", "category")
+OPTIONAL_COLUMNS = ("neutral", "note", "not_before")
+CATEGORY_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
+DEFAULT_DIR = Path(__file__).parent / "data" / "lexicons"
+
+
+class LexiconError(ValueError):
+    """A malformed lexicon file; ``str()`` is ``path:line: reason``."""
+
+    def __init__(self, path: str | Path, line: int, reason: str):
+        self.path, self.line, self.reason = str(path), line, reason
+        super().__init__(f"{path}:{line}: {reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    term: str
+    category: str
+    neutral: str = ""
+    note: str = ""
+    not_before: str = ""  # as written in the file: "responsibility|the lives"
+    source: str = ""
+    line: int = 0
+
+    @classmethod
+    def from_row(cls, row) -> Entry:
+        return cls(*row)
+
+    def to_row(self) -> tuple:
+        return (self.term, self.category, self.neutral, self.note, self.not_before,
+                self.source, self.line)
+
+    @property
+    def is_attribution(self) -> bool:
+        return self.category in ATTRIBUTION_TYPES
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return stem_words(self.term)
+
+
+class Match(NamedTuple):
+    """Tokens ``i``..``j-1`` of a sentence matched ``entry``."""
+
+    i: int
+    j: int
+    entry: Entry
+
+
+def stem_words(phrase: str) -> tuple[str, ...]:
+    return tuple(stem(normalize(w)) for w in TOKEN_RE.findall(phrase))
+
+
+def _check_term(term: str) -> str | None:
+    if not term:
+        return "empty term"
+    words = TOKEN_RE.findall(term)
+    if " ".join(words) != " ".join(term.split()):
+        return f"term {term!r} must be words separated by spaces (letters, digits, - and ')"
+    return None
+
+
+def load_entries(path: str | Path) -> list[Entry]:
+    """Read and validate one lexicon file; raise :class:`LexiconError` on the first bad row."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LexiconError(path, 0, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise LexiconError(path, line, "not valid UTF-8") from None
+    rows = csv.reader(text.splitlines())
+    header = next(rows, None)
+    if not header:
+        raise LexiconError(path, 1, "empty file: expected a header row 'term,category,...'")
+    header = [h.strip().lower() for h in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise LexiconError(path, 1, f"missing column(s) {', '.join(missing)}; found {header}")
+    col = {name: header.index(name) for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+           if name in header}
+    entries: list[Entry] = []
+    seen: dict[tuple[str, ...], int] = {}
+    for line, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise LexiconError(path, line, f"expected {len(header)} fields, found {len(row)}")
+        cell = {name: row[i].strip() for name, i in col.items()}
+        term = " ".join(cell["term"].lower().split())
+        problem = _check_term(term)
+        if problem:
+            raise LexiconError(path, line, problem)
+        category = cell["category"]
+        if not CATEGORY_RE.match(category):
+            raise LexiconError(path, line, f"category {category!r} must match [a-z][a-z0-9_]*")
+        entry = Entry(term, category, cell.get("neutral", ""), cell.get("note", ""),
+                      cell.get("not_before", ""), path.name, line)
+        if entry.key in seen:
+            raise LexiconError(path, line, f"duplicate term {term!r} (first at line "
+                               f"{seen[entry.key]}, same after stemming)")
+        seen[entry.key] = line
+        entries.append(entry)
+    if not entries:
+        raise LexiconError(path, 1, "no terms")
+    return entries
+
+
+def default_paths() -> list[Path]:
+    """The lexicon files shipped with framescore."""
+    return sorted(DEFAULT_DIR.glob("*.csv"))
+
+
+class Lexicon:
+    """Entries from one or more files, compiled for matching. Later files override earlier ones
+    for the same (stemmed) term, so a user lexicon can re-categorize a built-in term."""
+
+    def __init__(self, entries: list[Entry]):
+        self.entries: dict[tuple[str, ...], Entry] = {}
+        for e in entries:
+            self.entries.pop(e.key, None)  # keep the overriding entry's position last
+            self.entries[e.key] = e
+        lengths: dict[str, set[int]] = {}
+        for key in self.entries:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self._lengths = {k: sorted(v, reverse=True) for k, v in lengths.items()}
+        self._blockers = {
+            key: tuple(stem_words(b) for b in e.not_before.split("|") if b.strip())
+            for key, e in self.entries.items() if e.not_before
+        }
+
+    @classmethod
+    def from_paths(cls, paths: list[str | Path]) -> Lexicon:
+        return cls([e for p in paths for e in load_entries(p)])
+
+    @property
+    def categories(self) -> list[str]:
+        """Loaded-term categories, in order of first appearance."""
+        return list(dict.fromkeys(e.category for e in self.entries.values()
+                                  if not e.is_attribution))
+
+    def lookup(self, term: str) -> Entry | None:
+        return self.entries.get(stem_words(term))
+
+    def match(self, sent: Sentence) -> list[Match]:
+        """Leftmost-longest, non-overlapping matches in one pass over the sentence's tokens."""
+        stems = sent.stems
+        n = len(stems)
+        lengths = self._lengths
+        index = self.entries
+        out: list[Match] = []
+        i = 0
+        while i < n:
+            cands = lengths.get(stems[i])
+            if cands:
+                for length in cands:
+                    j = i + length
+                    if j > n:
+                        continue
+                    key = tuple(stems[i:j])
+                    entry = index.get(key)
+                    if entry is not None and not self._blocked(key, stems, j):
+                        out.append(Match(i, j, entry))
+                        i = j
+                        break
+                else:
+                    i += 1
+                continue
+            i += 1
+        return out
+
+    def _blocked(self, key: tuple[str, ...], stems: list[str], j: int) -> bool:
+        """True when the words after the match start with one of the entry's ``not_before``."""
+        return any(tuple(stems[j : j + len(b)]) == b for b in self._blockers.get(key, ()))

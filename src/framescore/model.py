@@ -1,0 +1,301 @@
+"""The framing model: FramingFeatures → LogisticRegression, training, thresholds, persistence.
+
+The model scores sentences; a text's logit is the same linear model applied to the mean of its
+sentence features, so ``logit = intercept + Σ weight × value`` holds exactly at every level and
+equals the mean of the sentence logits.
+
+A saved model is a directory:
+
+- ``pipeline.skops``: the fitted pipeline, in skops format (loading it cannot run code; only the
+  types in :data:`TRUSTED_TYPES` are accepted);
+- ``manifest.json``: versions, SHA-256 of every model file, of each lexicon and of the training
+  data, threshold, cross-validated metrics, creation time and the command that made it;
+- ``MODEL_CARD.md``: data, license, metrics, intended use and limits.
+
+:func:`load` checks the manifest, the file hashes and the scikit-learn version *before* anything
+is deserialized, and refuses a model that does not match.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sklearn
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import (
+    StratifiedGroupKFold,
+    StratifiedKFold,
+    TunedThresholdClassifierCV,
+)
+from sklearn.pipeline import Pipeline
+
+from . import __version__
+from .corpus import sha256_file
+from .features import FramingFeatures, as_texts
+from .lexicon import ATTRIBUTION_TYPES
+from .metrics import binary_metrics
+
+FORMAT = "framescore-model/1"
+PIPELINE_FILE = "pipeline.skops"
+MANIFEST_FILE = "manifest.json"
+CARD_FILE = "MODEL_CARD.md"
+DEFAULT_MODEL_DIR = Path(__file__).parent / "models" / "default"
+_REPO_DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "default"
+
+#: The only types a model file may contain besides builtins and NumPy arrays.
+TRUSTED_TYPES = [
+    "framescore.features.FramingFeatures",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "numpy.dtype",
+    "builtins.slice",
+]
+
+#: Defaults of the shipped model (chosen by cross-validation on BABE; see scripts/).
+DEFAULT_PARAMS = {"ngrams": True, "ngram_weight": 0.5, "min_df": 2, "C": 1.0}
+
+
+#: Summary columns of article-level scores: output column → feature (values are counts).
+SUMMARY_FEATURES = {
+    "loaded_narrator": "loaded:narrator",
+    "loaded_title": "loaded:title",
+    "loaded_quoted": "loaded:quoted",
+    "loaded_reported": "loaded:reported",
+    **{f"attribution_{t}": f"attribution:{t}" for t in ATTRIBUTION_TYPES},
+    "scare_quotes": "scare_quotes",
+}
+
+
+class ModelError(RuntimeError):
+    """A model directory that is missing, tampered with, or made by incompatible software."""
+
+
+def make_pipeline(*, C: float = 1.0, class_weight: str | None = "balanced", **features) -> Pipeline:
+    """FramingFeatures(**features) → LogisticRegression(C)."""
+    return Pipeline([
+        ("features", FramingFeatures(**features)),
+        ("clf", LogisticRegression(C=C, class_weight=class_weight, max_iter=2000)),
+    ])
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass
+class FramingModel:
+    """A fitted pipeline with its decision threshold and manifest."""
+
+    pipeline: Pipeline
+    threshold: float = 0.5
+    manifest: dict = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def features(self) -> FramingFeatures:
+        return self.pipeline.named_steps["features"]
+
+    @property
+    def weights(self) -> np.ndarray:
+        return self.pipeline.named_steps["clf"].coef_[0]
+
+    @property
+    def intercept(self) -> float:
+        return float(self.pipeline.named_steps["clf"].intercept_[0])
+
+    @property
+    def feature_names(self) -> np.ndarray:
+        return self.features.get_feature_names_out()
+
+    def logits(self, X) -> np.ndarray:
+        """Logit of each text: intercept + features · weights."""
+        return self.intercept + np.asarray(self.features.transform(X) @ self.weights).ravel()
+
+    def label(self, scores) -> np.ndarray:
+        return np.where(np.asarray(scores) >= self.threshold, "framed", "neutral")
+
+    def score(self, texts, level: str = "article") -> pd.DataFrame:
+        """Score texts: a DataFrame with ``score`` (probability of framed), ``label``, ``logit``.
+
+        At article level it also has ``sentences`` and the summary counts
+        (:data:`SUMMARY_FEATURES`: loaded terms by voice, attributions by type). With
+        ``level="sentence"`` there is one row per sentence, with ``text_index``, ``sentence``,
+        ``start`` and ``end`` (character offsets into its text).
+        """
+        texts = as_texts(texts)
+        if level == "article":
+            matrix, n_sent = self.features.transform_counted(texts)
+            frame = pd.DataFrame({"logit": self.intercept + matrix @ self.weights})
+            frame["sentences"] = n_sent
+            names = list(self.feature_names)
+            for column, feature in SUMMARY_FEATURES.items():
+                if feature in names:
+                    values = matrix[:, names.index(feature)].toarray().ravel()
+                    frame[column] = np.rint(values * n_sent).astype(int)
+        elif level == "sentence":
+            rows = []
+            for t_idx, text in enumerate(texts):
+                a = self.features.analyze(text, spans=False)
+                logit = self.intercept + a.sentence_matrix @ self.weights
+                for k, (sent, z) in enumerate(zip(a.document.sentences, logit, strict=True)):
+                    rows.append((t_idx, k, sent.start, sent.end, float(z)))
+            frame = pd.DataFrame(rows, columns=["text_index", "sentence", "start", "end", "logit"])
+        else:
+            raise ValueError(f"level must be 'article' or 'sentence', not {level!r}")
+        frame.insert(0, "score", _sigmoid(frame["logit"].to_numpy()))
+        frame.insert(1, "label", self.label(frame["score"]))
+        return frame
+
+    def explain(self, text: str):
+        """An exact explanation of ``text``'s score (see :mod:`framescore.explain`)."""
+        from .explain import explain
+
+        return explain(self, text)
+
+    def save(self, path: str | Path, *, card: str = "", **manifest) -> Path:
+        """Write the model directory: pipeline, manifest (with hashes), model card."""
+        import skops.io as sio
+
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        sio.dump(self.pipeline, path / PIPELINE_FILE)
+        info = {
+            "format": FORMAT,
+            "framescore_version": __version__,
+            "sklearn_version": sklearn.__version__,
+            "python_version": platform.python_version(),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "command": " ".join(sys.argv),
+            "threshold": self.threshold,
+            "lexicons": dict(self.features.lexicon_files_),
+            "n_features": len(self.feature_names),
+            **{k: v for k, v in self.manifest.items() if k not in ("files",)},
+            **manifest,
+        }
+        if card:
+            (path / CARD_FILE).write_text(card, encoding="utf-8")
+        info["files"] = {
+            name: sha256_file(path / name) for name in (PIPELINE_FILE, CARD_FILE)
+            if (path / name).exists()
+        }
+        (path / MANIFEST_FILE).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n",
+                                          encoding="utf-8")
+        self.manifest, self.path = info, path
+        return path
+
+
+def default_model_dir() -> Path:
+    """The shipped model: inside the installed package, or in the source checkout."""
+    for candidate in (DEFAULT_MODEL_DIR, _REPO_DEFAULT_MODEL_DIR):
+        if (candidate / MANIFEST_FILE).exists():
+            return candidate
+    return DEFAULT_MODEL_DIR
+
+
+def verify(path: str | Path) -> dict:
+    """Check a model directory without deserializing it; return its manifest.
+
+    Raises :class:`ModelError` when the manifest is missing or malformed, a file's SHA-256
+    differs from the manifest, or the model was made by another scikit-learn version.
+    """
+    path = Path(path)
+    manifest_path = path / MANIFEST_FILE
+    if not path.is_dir():
+        raise ModelError(f"{path}: not a model directory")
+    if not manifest_path.is_file():
+        raise ModelError(f"{path}: no {MANIFEST_FILE}; not a framescore model directory")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{manifest_path}: malformed manifest ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise ModelError(f"{manifest_path}: not a {FORMAT} manifest")
+    files = manifest.get("files")
+    if not isinstance(files, dict) or PIPELINE_FILE not in files:
+        raise ModelError(f"{manifest_path}: the manifest lists no {PIPELINE_FILE} hash")
+    for name, expected in files.items():
+        if "/" in name or "\\" in name or name.startswith("."):
+            raise ModelError(f"{manifest_path}: unexpected file name {name!r}")
+        file = path / name
+        if not file.is_file():
+            raise ModelError(f"{file}: missing (listed in the manifest)")
+        if sha256_file(file) != expected:
+            raise ModelError(f"{file}: SHA-256 does not match the manifest; "
+                             "the model was modified or truncated")
+    if manifest.get("sklearn_version") != sklearn.__version__:
+        raise ModelError(
+            f"{path}: made with scikit-learn {manifest.get('sklearn_version')}, but "
+            f"{sklearn.__version__} is installed; install that version or retrain the model"
+        )
+    return manifest
+
+
+def load(path: str | Path | None = None) -> FramingModel:
+    """Load a model directory (the shipped default model when ``path`` is None), verified."""
+    import skops.io as sio
+
+    path = Path(path) if path is not None else default_model_dir()
+    manifest = verify(path)
+    file = path / PIPELINE_FILE
+    untrusted = sio.get_untrusted_types(file=file)
+    unexpected = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    if unexpected:
+        raise ModelError(f"{file}: contains types framescore does not trust: {unexpected}")
+    pipeline = sio.load(file, trusted=untrusted)
+    return FramingModel(pipeline, float(manifest["threshold"]), manifest, path)
+
+
+def cross_validate(texts, y, *, groups=None, cv: int = 5, seed: int = 42,
+                   **params) -> tuple[dict, np.ndarray]:
+    """Out-of-fold probabilities and metrics; each fold picks its threshold on its own training
+    data (inner 3-fold CV maximizing macro-F1), so the reported macro-F1 is not tuned on the
+    test folds. ``groups`` (e.g. outlets) keeps a group on one side of every split."""
+    texts = np.asarray(as_texts(texts), dtype=object)
+    y = np.asarray(y).astype(int)
+    if groups is None:
+        splits = StratifiedKFold(cv, shuffle=True, random_state=seed).split(texts, y)
+    else:
+        splits = StratifiedGroupKFold(cv, shuffle=True, random_state=seed).split(texts, y, groups)
+    proba = np.zeros(len(y))
+    pred = np.zeros(len(y), dtype=int)
+    thresholds = []
+    for train_idx, test_idx in splits:
+        tuned = _tuned(params, seed).fit(texts[train_idx], y[train_idx])
+        proba[test_idx] = tuned.estimator_.predict_proba(texts[test_idx])[:, 1]
+        pred[test_idx] = proba[test_idx] >= tuned.best_threshold_
+        thresholds.append(float(tuned.best_threshold_))
+    metrics = binary_metrics(y, proba, threshold=None, pred=pred)
+    metrics.update(cv=cv, grouped=groups is not None, seed=seed, fold_thresholds=thresholds)
+    return metrics, proba
+
+
+def _tuned(params: dict, seed: int) -> TunedThresholdClassifierCV:
+    return TunedThresholdClassifierCV(
+        make_pipeline(**params), scoring="f1_macro", response_method="predict_proba",
+        cv=StratifiedKFold(3, shuffle=True, random_state=seed), thresholds=91,
+    )
+
+
+def train(texts, labels, *, groups=None, cv: int = 5, seed: int = 42, **params) -> FramingModel:
+    """Train a model on ``texts`` with binary ``labels`` (1 = framed).
+
+    Runs ``cv``-fold cross-validation for the reported metrics (``cv=0`` skips it), then fits
+    the final pipeline on all data with a threshold tuned by inner cross-validation.
+    """
+    texts = as_texts(texts)
+    y = np.asarray(labels).astype(int)
+    if set(np.unique(y)) != {0, 1}:
+        raise ValueError("training needs both classes (0 = neutral, 1 = framed)")
+    manifest: dict = {"params": params, "n_train": len(y), "n_framed": int(y.sum())}
+    if cv:
+        manifest["cv_metrics"], _ = cross_validate(texts, y, groups=groups, cv=cv, seed=seed,
+                                                   **params)
+    tuned = _tuned(params, seed).fit(np.asarray(texts, dtype=object), y)
+    return FramingModel(tuned.estimator_, float(tuned.best_threshold_), manifest)

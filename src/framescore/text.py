@@ -1,0 +1,313 @@
+"""Segmentation: title, paragraphs, sentences, tokens with offsets, quotations and voice.
+
+Everything here works on character offsets into the original string, so any span can be
+cut back out of the text exactly (curly quotes, accents, emoji and CRLF line ends included).
+Nothing here knows about lexicons or models: reported speech is marked afterwards by the
+caller (:meth:`Sentence.mark_reported`), from the attribution patterns it matched.
+
+Voices:
+``title``     the headline (the first line, when it stands alone);
+``quoted``    inside a direct quotation;
+``reported``  the clause governed by a speech verb or a source phrase ("the group said that ...",
+              "According to the statement, ...", "..., officials said.");
+``narrator``  everything else: the outlet's own voice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from nltk.stem.snowball import EnglishStemmer
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+VOICES = ("narrator", "quoted", "reported", "title")
+
+#: Abbreviations Punkt must not treat as sentence ends (lowercase, without the final period).
+ABBREVIATIONS = frozenset(
+    """u.s u.n u.k e.u u.s.a u.a.e mr mrs ms dr gen sen rep gov lt col maj capt sgt cpl adm
+    prof st jr sr inc corp ltd co no nos vs etc e.g i.e a.m p.m approx dept est fig vol
+    jan feb mar apr jun jul aug sep sept oct nov dec pres rev hon amb brig cmdr det insp supt
+    ft mt ave blvd""".split()
+)
+
+TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
+_TERMINAL = ".!?:\"'”’»)]…"
+_BREAK_SHORT_LINE = 60  # a line shorter than this ends its paragraph (datelines, bylines)
+TITLE_MAX_CHARS = 200
+TITLE_MAX_TOKENS = 30
+
+
+def _punkt() -> PunktSentenceTokenizer:
+    params = PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
+
+
+_PUNKT = _punkt()
+_STEMMER = EnglishStemmer()
+
+
+@lru_cache(maxsize=200_000)
+def normalize(token: str) -> str:
+    """Lowercase a token and unify apostrophes (’ → ')."""
+    return token.lower().replace("’", "'")
+
+
+@lru_cache(maxsize=200_000)
+def stem(token: str) -> str:
+    """Snowball stem of a normalized token (memoized: news vocabulary is small)."""
+    return _STEMMER.stem(token)
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quotation: ``start``/``end`` include the marks, ``inner_*`` exclude them."""
+
+    start: int
+    end: int
+    inner_start: int
+    inner_end: int
+    depth: int  # 0 for a top-level quotation, 1 for a quotation inside it, ...
+    closed: bool  # False when closed at the paragraph end for lack of a closing mark
+
+
+@dataclass(slots=True)
+class Sentence:
+    """A sentence and its tokens. Token lists are parallel: one entry per token."""
+
+    start: int
+    end: int
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    norms: list[str] = field(default_factory=list)
+    stems: list[str] = field(default_factory=list)
+    voices: list[str] = field(default_factory=list)
+    is_title: bool = False
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def mark_reported(self, a: int, b: int) -> None:
+        """Mark tokens ``a``..``b-1`` as reported speech, unless quoted or in the title."""
+        voices = self.voices
+        for k in range(max(a, 0), min(b, len(voices))):
+            if voices[k] == "narrator":
+                voices[k] = "reported"
+
+
+@dataclass(slots=True)
+class Document:
+    text: str
+    title: tuple[int, int] | None
+    paragraphs: list[tuple[int, int]]
+    sentences: list[Sentence]
+    quotes: list[Quote]
+
+
+# --- title and paragraphs ---------------------------------------------------------------------
+
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line without its line break."""
+    out = []
+    for m in _LINE_RE.finditer(text):
+        if m.start() == m.end():
+            break
+        body = m.group().rstrip("\r\n")
+        out.append((m.start(), m.start() + len(body)))
+    return out
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def find_title(text: str) -> tuple[int, int] | None:
+    """The first line when it stands alone as a headline, else None.
+
+    A title is a short first line (at most 200 characters and 30 words) that does not end like
+    a sentence in a full stop, followed by a line break and more text.
+    """
+    lines = [(s, e) for s, e in (_strip(text, *ln) for ln in _lines(text)) if e > s]
+    if len(lines) < 2:
+        return None
+    s, e = lines[0]
+    line = text[s:e]
+    if len(line) > TITLE_MAX_CHARS or len(TOKEN_RE.findall(line)) > TITLE_MAX_TOKENS:
+        return None
+    if line.endswith(".") and not line.endswith("..."):
+        return None
+    return s, e
+
+
+def paragraphs(text: str, skip_until: int = 0) -> list[tuple[int, int]]:
+    """Paragraph spans from ``skip_until`` on.
+
+    A paragraph ends at a blank line, or at a line break after a line that ends like a sentence
+    (terminal punctuation or a closing quote) or is short (a dateline or byline). Other line
+    breaks are hard wraps inside a paragraph.
+    """
+    out: list[tuple[int, int]] = []
+    cur_start: int | None = None
+    cur_end = 0
+    for s, e in _lines(text):
+        if e <= skip_until:
+            continue
+        s = max(s, skip_until)
+        s, e = _strip(text, s, e)
+        if e <= s:  # blank line
+            if cur_start is not None:
+                out.append((cur_start, cur_end))
+                cur_start = None
+            continue
+        if cur_start is None:
+            cur_start = s
+        cur_end = e
+        if text[e - 1] in _TERMINAL or e - s < _BREAK_SHORT_LINE:
+            out.append((cur_start, cur_end))
+            cur_start = None
+    if cur_start is not None:
+        out.append((cur_start, cur_end))
+    return out
+
+
+# --- quotations -------------------------------------------------------------------------------
+
+_OPEN_ONLY = {"“": "double", "„": "double", "«": "guillemet", "‘": "single"}
+_CLOSE_ONLY = {"”": "double", "»": "guillemet"}
+_QUOTE_CHARS = re.compile("[\"'“”„«»‘’]")
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum()
+
+
+def find_quotes(text: str, start: int, end: int) -> list[Quote]:
+    """Quotations inside ``text[start:end]`` (one paragraph).
+
+    Straight and curly double quotes, curly (and straight) single quotes used as quote marks,
+    and guillemets. An apostrophe between letters (Israel’s, don't) or after a word with no
+    single quote open (the students’ union) is not a quote mark. A quote left open closes at
+    the paragraph end, so a stray mark never swallows the rest of the article.
+    """
+    stack: list[tuple[str, int]] = []  # (kind, position of the opening mark)
+    quotes: list[Quote] = []
+
+    def close(pos_end: int, inner_end: int, closed: bool) -> None:
+        kind, open_pos = stack.pop()
+        if closed or kind != "single":  # an unclosed single mark was an apostrophe after all
+            quotes.append(Quote(open_pos, pos_end, open_pos + 1, inner_end, len(stack), closed))
+
+    for m in _QUOTE_CHARS.finditer(text, start, end):
+        i = m.start()
+        c = m.group()
+        prev = text[i - 1] if i > start else " "
+        nxt = text[i + 1] if i + 1 < end else " "
+        open_kinds = [k for k, _ in stack]
+        if c in _OPEN_ONLY:
+            kind = _OPEN_ONLY[c]
+            if kind == "single" and _is_word_char(prev) and _is_word_char(nxt):
+                continue  # a mis-typed apostrophe: ‘ between letters
+            stack.append((kind, i))
+        elif c in _CLOSE_ONLY:
+            kind = _CLOSE_ONLY[c]
+            if kind in open_kinds:
+                while stack[-1][0] != kind:
+                    close(i, i, False)
+                close(i + 1, i, True)
+            elif kind == "double" and not _is_word_char(prev) and not nxt.isspace():
+                stack.append((kind, i))  # ” used as an opening mark
+        elif c == '"':
+            if "double" in open_kinds and not (prev.isspace() and not nxt.isspace()):
+                while stack[-1][0] != "double":
+                    close(i, i, False)
+                close(i + 1, i, True)
+            elif not nxt.isspace():
+                stack.append(("double", i))
+            elif "double" in open_kinds:
+                while stack[-1][0] != "double":
+                    close(i, i, False)
+                close(i + 1, i, True)
+        else:  # ’ or '
+            if _is_word_char(prev) and _is_word_char(nxt):
+                continue  # apostrophe inside a word
+            if "single" in open_kinds and not prev.isspace():
+                while stack[-1][0] != "single":
+                    close(i, i, False)
+                close(i + 1, i, True)
+            elif (prev.isspace() or prev in "([{—–-\"“") and _is_word_char(nxt):
+                stack.append(("single", i))
+    while stack:
+        close(end, end, False)
+    quotes.sort(key=lambda q: (q.start, -q.end))
+    return quotes
+
+
+# --- sentences, tokens and voice --------------------------------------------------------------
+
+
+def _sentence_spans(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+    chunk = text[start:end]
+    if not any(c in chunk for c in ".!?"):
+        yield start, end
+        return
+    for s, e in _PUNKT.span_tokenize(chunk):
+        yield start + s, start + e
+
+
+def segment(text: str) -> Document:
+    """Split ``text`` into title, paragraphs and sentences; tokens get ``title``, ``quoted`` or
+    ``narrator`` voice (``reported`` is marked by the caller)."""
+    title = find_title(text)
+    paras = paragraphs(text, skip_until=title[1] if title else 0)
+    quotes: list[Quote] = []
+    sentences: list[Sentence] = []
+    blocks = ([title] if title else []) + paras
+    for b_start, b_end in blocks:
+        block_quotes = find_quotes(text, b_start, b_end)
+        quotes.extend(block_quotes)
+        outer = [(q.inner_start, q.inner_end) for q in block_quotes if q.depth == 0]
+        is_title = title is not None and b_start == title[0]
+        spans = [(b_start, b_end)] if is_title else _sentence_spans(text, b_start, b_end)
+        for s_start, s_end in spans:
+            sent = _tokenize(text, s_start, s_end, is_title)
+            _assign_voices(sent, outer)
+            sentences.append(sent)
+    return Document(text, title, paras, sentences, quotes)
+
+
+def _tokenize(text: str, start: int, end: int, is_title: bool) -> Sentence:
+    sent = Sentence(start, end, is_title=is_title)
+    for m in TOKEN_RE.finditer(text, start, end):
+        norm = normalize(m.group())
+        sent.starts.append(m.start())
+        sent.ends.append(m.end())
+        sent.norms.append(norm)
+        sent.stems.append(stem(norm))
+    return sent
+
+
+def _assign_voices(sent: Sentence, quote_spans: list[tuple[int, int]]) -> None:
+    voices = ["title" if sent.is_title else "narrator"] * len(sent)
+    quote_spans = [(qs, qe) for qs, qe in quote_spans if qs < sent.end and qe > sent.start]
+    if quote_spans:
+        for k, (s, e) in enumerate(zip(sent.starts, sent.ends, strict=True)):
+            for qs, qe in quote_spans:
+                if qs <= s and e <= qe:
+                    voices[k] = "quoted"
+                    break
+    sent.voices = voices
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the word tokens of ``text`` (NLTK ``span_tokenize`` semantics)."""
+    return [m.span() for m in TOKEN_RE.finditer(text)]

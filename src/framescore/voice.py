@@ -1,0 +1,76 @@
+"""Reported speech: the clauses that attribution patterns put in someone else's mouth.
+
+Rules, applied to each sentence after matching (quoted tokens stay ``quoted``):
+
+- a speech verb in narrator voice ("said", "claimed", "confirmed"; not an adjective such as
+  "the alleged attacker" or "so-called") governs the rest of the sentence:
+  "The group said (that) <reported>";
+- a trailing attribution governs what comes before it: "<reported>, the ministry said.";
+- "according to" at the start governs what follows its comma:
+  "According to the statement, <reported>"; elsewhere it governs what comes before it:
+  "<reported>, according to officials."
+"""
+
+from __future__ import annotations
+
+from .lexicon import GOVERNING_TYPES, Match
+from .text import Sentence
+
+_DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those"})
+_TRAILING_MAX_AFTER = 4  # "..., the group said on Sunday."
+_TRAILING_MAX_SUBJECT = 8  # "..., a spokesperson for the ministry told reporters."
+
+
+def _governs(sent: Sentence, m: Match) -> bool:
+    e = m.entry
+    if e.category not in GOVERNING_TYPES or "-" in e.term or sent.voices[m.i] != "narrator":
+        return False
+    return not (m.i > 0 and sent.norms[m.i - 1] in _DETERMINERS)
+
+
+def _comma_before(text: str, sent: Sentence, k: int) -> int | None:
+    """Index of the first token after the last comma before token ``k``, or None."""
+    lo = sent.starts[0] if sent.starts else sent.start
+    pos = text.rfind(",", lo, sent.starts[k])
+    if pos < 0:
+        return None
+    for idx in range(k, -1, -1):
+        if sent.starts[idx] < pos:
+            return idx + 1
+    return 0
+
+
+def _comma_after(text: str, sent: Sentence, k: int) -> int | None:
+    """Index of the first token after the first comma following token ``k``, or None."""
+    pos = text.find(",", sent.ends[k], sent.end)
+    if pos < 0:
+        return None
+    for idx in range(k + 1, len(sent)):
+        if sent.starts[idx] > pos:
+            return idx
+    return None
+
+
+def mark_reported(text: str, sent: Sentence, matches: list[Match]) -> None:
+    """Set ``reported`` voice on the tokens governed by attribution ``matches``."""
+    n = len(sent)
+    for m in matches:
+        if m.entry.category == "sourcing" and m.entry.term.startswith("according"):
+            if m.i <= 1:
+                after = _comma_after(text, sent, m.j - 1)
+                if after is not None:
+                    sent.mark_reported(after, n)
+            else:
+                sent.mark_reported(0, m.i)
+        elif _governs(sent, m):
+            comma = _comma_before(text, sent, m.i)
+            trailing = (
+                comma is not None
+                and comma > 0
+                and m.i - comma <= _TRAILING_MAX_SUBJECT
+                and n - m.j <= _TRAILING_MAX_AFTER
+            )
+            if trailing:
+                sent.mark_reported(0, comma)
+            else:
+                sent.mark_reported(m.j, n)

@@ -1,0 +1,110 @@
+"""Shared fixtures: a small lexicon written by the tests, and the ../shared material.
+
+Unit tests never depend on the shipped lexicon's contents: they use the two files below,
+written into a temporary directory. Integration tests read ``../shared`` (beside the project
+root) and skip with a reason when it is absent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from framescore import FramingFeatures
+
+SHARED = Path(__file__).parents[1].parent / "shared"
+
+LOADED_CSV = """\
+term,category,neutral,note,not_before
+usurping entity,delegitimizing,Israel,a test label,
+puppet regime,delegitimizing,government,,
+régime fantoche,delegitimizing,gouvernement,accented term,
+martyr,valorizing,killed person,matches martyrs and martyred,
+freedom fighters,valorizing,fighters,,
+anti-terror fighters,valorizing,fighters,hyphenated first word,
+brutal,emotive,,,
+brutal onslaught,atrocity,offensive,overlaps brutal,
+massacre,atrocity,killing,,
+radical left,partisan,Democrats,,
+slammed,loaded_verb,criticized,,
+blasted,loaded_verb,criticized,,
+"""
+
+ATTRIBUTION_CSV = """\
+term,category,neutral,note,not_before
+said,report,,,
+told,report,,,
+claimed,distancing,said,speech sense only,responsibility|credit|the lives|the life
+so-called,distancing,,,
+alleged,distancing,,,
+insisted,distancing,said,,
+confirmed,endorsing,,,
+admitted,endorsing,said,,
+reportedly,hedge,,,
+allegedly,hedge,,,
+could not be independently verified,unverified,,,
+according to,sourcing,,,
+"""
+
+#: The loaded-term categories of the fixture lexicon, in file order.
+FIXTURE_CATEGORIES = [
+    "delegitimizing", "valorizing", "emotive", "atrocity", "partisan", "loaded_verb",
+]
+
+
+def write_lexicons(directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    loaded = directory / "loaded.csv"
+    attribution = directory / "attribution.csv"
+    loaded.write_text(LOADED_CSV, encoding="utf-8")
+    attribution.write_text(ATTRIBUTION_CSV, encoding="utf-8")
+    return [loaded, attribution]
+
+
+@pytest.fixture(scope="session")
+def lexicon_paths(tmp_path_factory) -> list[Path]:
+    """The fixture lexicon files (loaded terms, attribution patterns)."""
+    return write_lexicons(tmp_path_factory.mktemp("lexicons"))
+
+
+@pytest.fixture(scope="session")
+def ff(lexicon_paths) -> FramingFeatures:
+    """A FramingFeatures fitted on the fixture lexicon (do not set_params on it: clone)."""
+    return FramingFeatures(lexicons=[str(p) for p in lexicon_paths]).fit([""])
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"../shared not present (looked for {SHARED}); integration tests need it")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def seeds(shared_dir) -> dict[str, str]:
+    """Seed articles keyed by their number ("000", "001", ...)."""
+    files = sorted((shared_dir / "seeds").glob("*.txt"))
+    if not files:
+        pytest.skip(f"no seed articles in {shared_dir / 'seeds'}")
+    return {f.name[:3]: f.read_text(encoding="utf-8") for f in files}
+
+
+def spans_of(ff: FramingFeatures, text: str, surface: str) -> list[dict]:
+    """The spans whose text is ``surface`` (case-insensitive)."""
+    return [s for s in ff.spans(text) if s["text"].lower() == surface.lower()]
+
+
+def only_span(ff: FramingFeatures, text: str, surface: str) -> dict:
+    found = spans_of(ff, text, surface)
+    assert len(found) == 1, f"expected one span {surface!r}, got {ff.spans(text)}"
+    return found[0]
+
+
+def voices_of(doc, text: str) -> dict[str, list[str]]:
+    """Voice(s) of each token surface in a segmented document."""
+    out: dict[str, list[str]] = {}
+    for sent in doc.sentences:
+        for s, e, v in zip(sent.starts, sent.ends, sent.voices, strict=True):
+            out.setdefault(text[s:e], []).append(v)
+    return out
