@@ -33,7 +33,6 @@ from sklearn.utils.validation import check_is_fitted
 from .corpus import sha256_file
 from .lexicon import (
     ATTRIBUTION_TYPES,
-    GOVERNING_TYPES,
     Entry,
     Lexicon,
     Match,
@@ -41,7 +40,7 @@ from .lexicon import (
     load_entries,
 )
 from .text import VOICES, Document, Quote, Sentence, segment
-from .voice import mark_reported
+from .voice import is_speech_verb, mark_reported
 
 LENGTH_UNIT = 25.0  # sentence_length = tokens / LENGTH_UNIT
 SCARE_MAX_TOKENS = 4
@@ -366,19 +365,23 @@ class _ColumnIndex:
 
 
 def _is_scare_quote(text: str, sent: Sentence, q: Quote, matches: list[Match]) -> bool:
-    """A closed quote of 1-4 tokens inside the sentence, not introduced by a speech verb or by
-    a colon/comma."""
+    """A closed quote of 1-4 tokens inside the sentence that is not a direct quotation: not
+    the whole sentence, not introduced by a colon, comma or speech verb ("said ‘...’"), and
+    not followed by its attribution ("‘...,’ the mayor said")."""
     if q.end > sent.end:
         return False
     inside = [k for k in range(len(sent))
               if sent.starts[k] >= q.inner_start and sent.ends[k] <= q.inner_end]
     if not 1 <= len(inside) <= SCARE_MAX_TOKENS:
         return False
-    before = text[sent.start:q.start].rstrip()
-    if before.endswith((":", ",")):
+    first, last = inside[0], inside[-1]
+    if first == 0 and last == len(sent) - 1:
+        return False  # the whole sentence is the quotation
+    if text[sent.start:q.start].rstrip().endswith((":", ",")):
         return False
-    first = inside[0]
-    return not any(
-        m.entry.category in GOVERNING_TYPES and first - SCARE_LOOKBACK <= m.j <= first
-        for m in matches
-    )
+    speech = [m for m in matches if is_speech_verb(sent, m)]
+    if any(first - SCARE_LOOKBACK <= m.j <= first for m in speech):
+        return False
+    closes_clause = text[q.inner_start:q.inner_end].rstrip()[-1:] in ",!?" or \
+        text[q.end:sent.end].lstrip().startswith(",")
+    return not (closes_clause and any(last < m.i <= last + SCARE_LOOKBACK for m in speech))

@@ -116,7 +116,9 @@ def load_entries(path: str | Path) -> list[Entry]:
            if name in header}
     entries: list[Entry] = []
     seen: dict[tuple[str, ...], int] = {}
-    for line, row in enumerate(rows, start=2):
+    last = rows.line_num  # physical line where the previous row ended
+    for row in rows:
+        line, last = last + 1, rows.line_num  # a quoted field may span several lines
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):

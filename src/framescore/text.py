@@ -58,8 +58,16 @@ def normalize(token: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def stem(token: str) -> str:
-    """Snowball stem of a normalized token (memoized: news vocabulary is small)."""
-    return _STEMMER.stem(token)
+    """Snowball stem of a normalized token (memoized: news vocabulary is small).
+
+    An adverb in -ly that Snowball would fold onto its base keeps its own form: matching is
+    inflection-insensitive, not derivation-insensitive, so the hedge "reportedly" stays apart
+    from "report(ers)" and "allegedly" (hedge) from "alleged" (distancing).
+    """
+    s = _STEMMER.stem(token)
+    if len(token) > 4 and token.endswith("ly") and _STEMMER.stem(token[:-2]) == s:
+        return token
+    return s
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,21 +139,37 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_CRUMB_SEP = re.compile(r"\s+[/|›>»]\s+")
+
+
+def _is_breadcrumb(line: str) -> bool:
+    """Three or more short parts (one to three words) separated by a spaced / | › > or »."""
+    parts = _CRUMB_SEP.split(line)
+    return len(parts) >= 3 and all(1 <= len(TOKEN_RE.findall(p)) <= 3 for p in parts)
+
+
 def find_title(text: str) -> tuple[int, int] | None:
     """The first line when it stands alone as a headline, else None.
 
     A title is a short first line (at most 200 characters and 30 words) that does not end like
-    a sentence in a full stop, followed by a line break and more text.
+    a sentence in a full stop, followed by a line break and more text. A site's navigation
+    breadcrumb before it ("News / Iraq / Palestine") is skipped.
     """
-    lines = [(s, e) for s, e in (_strip(text, *ln) for ln in _lines(text)) if e > s]
-    if len(lines) < 2:
+    raw = [_strip(text, *ln) for ln in _lines(text)]
+    first = next((k for k, (s, e) in enumerate(raw)
+                  if e > s and not _is_breadcrumb(text[s:e])), None)
+    if first is None or not any(e > s for s, e in raw[first + 1 :]):
         return None
-    s, e = lines[0]
+    s, e = raw[first]
     line = text[s:e]
     if len(line) > TITLE_MAX_CHARS or len(TOKEN_RE.findall(line)) > TITLE_MAX_TOKENS:
         return None
     if line.endswith(".") and not line.endswith("..."):
         return None
+    if first + 1 < len(raw):  # a hard wrap: the next line continues the first one
+        ns, ne = raw[first + 1]
+        if ne > ns and (text[ns].islower() or line.endswith((",", ";", "-", "–", "—"))):
+            return None
     return s, e
 
 
@@ -185,6 +209,7 @@ def paragraphs(text: str, skip_until: int = 0) -> list[tuple[int, int]]:
 _OPEN_ONLY = {"“": "double", "„": "double", "«": "guillemet", "‘": "single"}
 _CLOSE_ONLY = {"”": "double", "»": "guillemet"}
 _QUOTE_CHARS = re.compile("[\"'“”„«»‘’]")
+_ELISION_RE = re.compile(r"(?:em|cause|cos|til|tis|twas|n)\b", re.IGNORECASE)
 
 
 def _is_word_char(c: str) -> bool:
@@ -244,8 +269,9 @@ def find_quotes(text: str, start: int, end: int) -> list[Quote]:
                 while stack[-1][0] != "single":
                     close(i, i, False)
                 close(i + 1, i, True)
-            elif (prev.isspace() or prev in "([{—–-\"“") and _is_word_char(nxt):
-                stack.append(("single", i))
+            elif ((prev.isspace() or prev in "([{—–-\"“") and nxt.isalpha()
+                  and not _ELISION_RE.match(text, i + 1, end)):
+                stack.append(("single", i))  # not ’90s, ’em, ’cause: elisions
     while stack:
         close(end, end, False)
     quotes.sort(key=lambda q: (q.start, -q.end))

@@ -6,6 +6,7 @@ Rules, applied to each sentence after matching (quoted tokens stay ``quoted``):
   "the alleged attacker" or "so-called") governs the rest of the sentence:
   "The group said (that) <reported>";
 - a trailing attribution governs what comes before it: "<reported>, the ministry said.";
+  a parenthetical one governs both sides: "<reported>, officials said, <reported>";
 - "according to" at the start governs what follows its comma:
   "According to the statement, <reported>"; elsewhere it governs what comes before it:
   "<reported>, according to officials."
@@ -17,15 +18,28 @@ from .lexicon import GOVERNING_TYPES, Match
 from .text import Sentence
 
 _DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "those"})
+#: Words that start a clause, not the subject of an inverted attribution ("..., said the
+#: ministry."): after "<subject>, <apposition>, said" they show the verb governs what follows.
+_CLAUSE_STARTERS = frozenset({"that", "it", "they", "he", "she", "we", "i", "you", "there"})
+#: Words that start an adjunct of the attribution ("said on Monday", "said in a statement"),
+#: not the reported clause ("said the raid, which ...").
+_ADJUNCT_STARTS = frozenset({"on", "in", "at", "during", "through", "via", "earlier", "later",
+                             "last", "late", "yesterday", "today", "tonight"})
 _TRAILING_MAX_AFTER = 4  # "..., the group said on Sunday."
 _TRAILING_MAX_SUBJECT = 8  # "..., a spokesperson for the ministry told reporters."
 
 
-def _governs(sent: Sentence, m: Match) -> bool:
+def is_speech_verb(sent: Sentence, m: Match) -> bool:
+    """A report/distancing/endorsing match used as a verb: not hyphenated ("so-called") and
+    not after a determiner ("the alleged attacker")."""
     e = m.entry
-    if e.category not in GOVERNING_TYPES or "-" in e.term or sent.voices[m.i] != "narrator":
+    if e.category not in GOVERNING_TYPES or "-" in e.term:
         return False
     return not (m.i > 0 and sent.norms[m.i - 1] in _DETERMINERS)
+
+
+def _governs(sent: Sentence, m: Match) -> bool:
+    return sent.voices[m.i] == "narrator" and is_speech_verb(sent, m)
 
 
 def _comma_before(text: str, sent: Sentence, k: int) -> int | None:
@@ -69,8 +83,21 @@ def mark_reported(text: str, sent: Sentence, matches: list[Match]) -> None:
                 and comma > 0
                 and m.i - comma <= _TRAILING_MAX_SUBJECT
                 and n - m.j <= _TRAILING_MAX_AFTER
+                and not (comma == m.i and m.j < n and sent.norms[m.j] in _CLAUSE_STARTERS)
             )
             if trailing:
                 sent.mark_reported(0, comma)
-            else:
-                sent.mark_reported(m.j, n)
+                continue
+            sent.mark_reported(m.j, n)
+            after = _comma_after(text, sent, m.j - 1)
+            parenthetical = (  # "<reported>, officials said, <reported>"
+                comma is not None
+                and 0 < comma < m.i
+                and m.i - comma <= _TRAILING_MAX_SUBJECT
+                and after is not None
+                and (after == m.j  # "..., officials said, ..."
+                     or (after - m.j <= _TRAILING_MAX_AFTER  # "... said on Monday, ..."
+                         and sent.norms[m.j] in _ADJUNCT_STARTS))
+            )
+            if parenthetical:
+                sent.mark_reported(0, comma)
