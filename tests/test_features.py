@@ -295,11 +295,18 @@ def test_overlapping_terms_counted_once(ff):
     assert row["loaded:narrator"] == 1.0
 
 
-def test_shares_and_sentence_length(ff):
+def test_sentence_length_is_opt_in(lexicon_paths):
+    text = "“We will rebuild,” the mayor said."
+    plain = FramingFeatures(lexicons=[str(p) for p in lexicon_paths]).fit([""])
+    assert "sentence_length" not in plain.get_feature_names_out()
+    with_length = FramingFeatures(lexicons=[str(p) for p in lexicon_paths], length=True).fit([""])
+    assert row_of(with_length, text)["sentence_length"] == pytest.approx(6 / 25)
+
+
+def test_shares(ff):
     text = "“We will rebuild,” the mayor said."
     row = row_of(ff, text)
     assert row["quote_share"] == pytest.approx(3 / 6)
-    assert row["sentence_length"] == pytest.approx(6 / 25)
     assert "reported_share" not in row
     text = "The mayor said that the town will rebuild."
     row = row_of(ff, text)
@@ -348,7 +355,7 @@ def test_feature_names(ff):
         [f"loaded:{v}" for v in VOICES]
         + [f"loaded:{c}:{v}" for c in FIXTURE_CATEGORIES for v in VOICES]
         + [f"attribution:{t}" for t in ATTRIBUTION_TYPES]
-        + ["scare_quotes", "quote_share", "reported_share", "sentence_length"]
+        + ["scare_quotes", "quote_share", "reported_share"]
     )
     assert names == expected
 

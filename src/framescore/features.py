@@ -9,9 +9,10 @@ linear model gives ``logit(text) == mean(logit(sentence))`` exactly. Feature nam
 - ``attribution:<type>``: attribution patterns outside direct quotes, per sentence;
 - ``scare_quotes``: quoted phrases of one to four words not introduced by a speech verb;
 - ``quote_share`` / ``reported_share``: share of tokens inside direct quotes / reported speech;
-- ``sentence_length``: tokens per sentence / 25;
-- ``word:<n-gram>``: TF-IDF of lowercase word n-grams (l2-normalized per sentence, times
-  ``ngram_weight``), when ``ngrams=True``.
+- ``sentence_length``: tokens per sentence / 25, when ``length=True``;
+- ``word:<n-gram>``: TF-IDF of word n-grams as scikit-learn's TfidfVectorizer computes it
+  (smoothed IDF fitted on sentences, l2-normalized per sentence, times ``ngram_weight``), when
+  ``ngrams=True``.
 
 Each lexicon match adds exactly 1 to the sentence value of the features it feeds, so a span's
 share of the logit is ``Σ weight / n_sentences`` (see :mod:`framescore.explain`).
@@ -21,13 +22,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
 from .corpus import sha256_file
@@ -109,21 +111,29 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         Lexicon CSV files; None uses the files shipped with framescore.
     extra_lexicons : list of paths
         Files added after ``lexicons`` (a user's own terms; they override built-in entries).
+    framing : bool
+        Compute the lexicon, attribution and quotation features (False leaves only the
+        n-gram block: an ablation baseline).
     voice : bool
         Split loaded-term features by voice and add quote/reported shares.
+    length : bool
+        Add ``sentence_length`` (off by default: it transfers badly across corpora).
     ngrams : bool
-        Add a TF-IDF block of lowercase word n-grams.
+        Add a TF-IDF block of word n-grams (scikit-learn's tokenization, lowercase).
     ngram_range, min_df, max_features : n-gram vocabulary (fitted on sentences).
     ngram_weight : float
         Scale of the n-gram block; below 1 regularizes it more strongly than the
         lexicon features in a penalized linear model.
     """
 
-    def __init__(self, lexicons=None, extra_lexicons=(), voice=True, ngrams=False,
-                 ngram_range=(1, 2), min_df=2, max_features=20000, ngram_weight=1.0):
+    def __init__(self, lexicons=None, extra_lexicons=(), framing=True, voice=True, length=False,
+                 ngrams=False, ngram_range=(1, 2), min_df=1, max_features=100_000,
+                 ngram_weight=1.0):
         self.lexicons = lexicons
         self.extra_lexicons = extra_lexicons
+        self.framing = framing
         self.voice = voice
+        self.length = length
         self.ngrams = ngrams
         self.ngram_range = ngram_range
         self.min_df = min_df
@@ -143,14 +153,15 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         self.lexicon_files_ = {p.name: sha256_file(p) for p in paths}
         self.ngrams_ = ""
         self.idf_ = np.zeros(0)
-        self._compiled = None
         if self.ngrams:
             self._fit_ngrams(texts)
-            self._compiled = None
+        self._compiled = None
         self.n_features_out_ = len(self._state().names)
         return self
 
     def _lexicon_feature_names(self, categories: list[str]) -> list[str]:
+        if not self.framing:
+            return []
         names: list[str] = []
         if self.voice:
             names += [f"loaded:{v}" for v in VOICES]
@@ -161,31 +172,25 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         names.append("scare_quotes")
         if self.voice:
             names += ["quote_share", "reported_share"]
-        names.append("sentence_length")
+        if self.length:
+            names.append("sentence_length")
         return names
 
     def _fit_ngrams(self, texts: list[str]) -> None:
-        df: Counter[str] = Counter()
-        n_sent = 0
-        for text in texts:
-            for sent in segment(text).sentences:
-                n_sent += 1
-                df.update(set(self._ngrams(sent.norms)))
-        kept = [(g, c) for g, c in df.items() if c >= self.min_df]
-        kept.sort(key=lambda gc: (-gc[1], gc[0]))
-        kept = sorted(kept[: self.max_features])
-        self.ngrams_ = "\n".join(g for g, _ in kept)
-        self.idf_ = np.array([math.log((1 + n_sent) / (1 + c)) + 1 for _, c in kept])
+        """Vocabulary and smoothed IDF over the sentences of ``texts`` (as TfidfVectorizer)."""
+        sentences = [t[s.start:s.end] for t in texts for s in segment(t).sentences]
+        vectorizer = self._vectorizer_for(None)
+        try:
+            counts = vectorizer.fit_transform(sentences)
+        except ValueError:  # no n-gram survives (empty or tiny training data)
+            return
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        self.ngrams_ = "\n".join(vectorizer.get_feature_names_out())
+        self.idf_ = np.log((1 + len(sentences)) / (1 + df)) + 1.0
 
-    def _ngrams(self, norms: list[str]) -> list[str]:
-        lo, hi = self.ngram_range
-        out = []
-        for n in range(lo, hi + 1):
-            if n == 1:
-                out.extend(norms)
-            else:
-                out.extend(" ".join(norms[k : k + n]) for k in range(len(norms) - n + 1))
-        return out
+    def _vectorizer_for(self, vocabulary: list[str] | None) -> CountVectorizer:
+        return CountVectorizer(ngram_range=tuple(self.ngram_range), min_df=self.min_df,
+                               max_features=self.max_features, vocabulary=vocabulary)
 
     # --- compiled state (rebuilt after unpickling, never serialized) ---------------------------
 
@@ -219,49 +224,51 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         """:meth:`transform`, and the number of sentences of each text (row × count gives the
         integer counts of the lexicon features)."""
         check_is_fitted(self, "idf_")
-        texts = as_texts(X)
-        indptr, indices, data = [0], [], []
-        counts = np.zeros(len(texts), dtype=np.int64)
-        for t, text in enumerate(texts):
-            sentence_rows = self._sentence_rows(segment(text), None)
-            n = counts[t] = len(sentence_rows)
-            total: dict[int, float] = {}
-            for row in sentence_rows:
-                for c, v in row.items():
-                    total[c] = total.get(c, 0.0) + v
-            for c in sorted(total):
-                indices.append(c)
-                data.append(total[c] / n)
-            indptr.append(len(indices))
-        shape = (len(texts), self.n_features_out_)
-        matrix = sp.csr_matrix((np.asarray(data, dtype=float), indices, indptr), shape=shape)
-        return matrix, counts
+        docs = [segment(t) for t in as_texts(X)]
+        sentences, counts = self._sentence_matrix(docs, None)
+        return _mean_rows(counts) @ sentences, counts
 
     def transform_sentences(self, X) -> sp.csr_matrix:
-        """Features of each text taken as one sentence-level unit list: one row per sentence
-        of every text, in order (for sentence-level scoring)."""
+        """One row per sentence of every text, in order (sentence-level features)."""
         check_is_fitted(self, "idf_")
-        mats = [self.analyze(t, spans=False).sentence_matrix for t in as_texts(X)]
-        if not mats:
-            return sp.csr_matrix((0, self.n_features_out_))
-        return sp.vstack(mats, format="csr")
+        return self._sentence_matrix([segment(t) for t in as_texts(X)], None)[0]
 
     def analyze(self, text: str, spans: bool = True) -> Analysis:
         """Segment ``text`` and compute its per-sentence features and (optionally) spans."""
         check_is_fitted(self, "idf_")
         doc = segment(text)
         span_list: list[Span] | None = [] if spans else None
-        rows = self._sentence_rows(doc, span_list)
-        m = sp.lil_matrix((len(rows), self.n_features_out_))
-        for r, row in enumerate(rows):
-            for c, v in row.items():
-                m[r, c] = v
-        return Analysis(doc, m.tocsr(), span_list or [])
+        matrix, _ = self._sentence_matrix([doc], span_list)
+        return Analysis(doc, matrix, span_list or [])
 
     def spans(self, text: str) -> list[dict]:
         """Every lexicon match and scare quote as ``{start, end, text, feature, category,
         voice}``, with ``text == original[start:end]``."""
         return [s.as_dict() for s in self.analyze(text).spans]
+
+    def _sentence_matrix(self, docs: list[Document], spans: list[Span] | None
+                         ) -> tuple[sp.csr_matrix, np.ndarray]:
+        """Feature rows of all sentences of ``docs`` (stacked), and each doc's sentence count."""
+        state = self._state()
+        indptr, indices, data = [0], [], []
+        counts = np.zeros(len(docs), dtype=np.int64)
+        for d, doc in enumerate(docs):
+            rows = self._sentence_rows(doc, spans) if self.framing else [{}] * len(doc.sentences)
+            counts[d] = len(rows)
+            for row in rows:
+                for c in sorted(row):
+                    indices.append(c)
+                    data.append(row[c])
+                indptr.append(len(indices))
+        n_lex = len(state.names) - len(self.idf_)
+        matrix = sp.csr_matrix((np.asarray(data, dtype=float), indices, indptr),
+                               shape=(len(indptr) - 1, n_lex))
+        if state.vectorizer is not None:
+            texts = [doc.text[s.start:s.end] for doc in docs for s in doc.sentences]
+            ngrams = state.vectorizer.transform(texts).astype(float) @ state.idf
+            ngrams = normalize(ngrams) * self.ngram_weight
+            matrix = sp.hstack([matrix, ngrams], format="csr")
+        return matrix, counts
 
     def _sentence_rows(self, doc: Document, spans: list[Span] | None) -> list[dict[int, float]]:
         state = self._state()
@@ -305,26 +312,10 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
                         row[cols.quote_share] = quoted / n
                     if reported:
                         row[cols.reported_share] = reported / n
-                row[cols.length] = n / LENGTH_UNIT
-                if state.vocabulary:
-                    self._add_ngrams(sent, row, state.vocabulary)
+                if self.length:
+                    row[cols.length] = n / LENGTH_UNIT
             rows.append(row)
         return rows
-
-    def _add_ngrams(self, sent: Sentence, row: dict[int, float], vocab: dict[str, int]) -> None:
-        counts: Counter[int] = Counter()
-        for g in self._ngrams(sent.norms):
-            c = vocab.get(g)
-            if c is not None:
-                counts[c] += 1
-        if not counts:
-            return
-        offset = self.n_features_out_ - len(self.idf_)
-        weighted = {c: k * self.idf_[c - offset] for c, k in counts.items()}
-        norm = math.sqrt(sum(v * v for v in weighted.values()))
-        scale = self.ngram_weight / norm
-        for c, v in weighted.items():
-            row[c] = v * scale
 
 
 class _Compiled:
@@ -333,10 +324,12 @@ class _Compiled:
     def __init__(self, ff: FramingFeatures):
         self.lexicon = Lexicon([Entry.from_row(r) for r in json.loads(ff.lexicon_json_)])
         names = ff._lexicon_feature_names(self.lexicon.categories)
-        self.cols = _ColumnIndex({name: k for k, name in enumerate(names)}, ff.voice)
+        self.cols = (_ColumnIndex({name: k for k, name in enumerate(names)}, ff.voice)
+                     if ff.framing else None)
         ngrams = ff.ngrams_.split("\n") if ff.ngrams_ else []
-        self.vocabulary = {g: len(names) + k for k, g in enumerate(ngrams)}
         self.names = names + [f"word:{g}" for g in ngrams]
+        self.vectorizer = ff._vectorizer_for(ngrams) if ngrams else None
+        self.idf = sp.diags(ff.idf_) if ngrams else None
 
 
 class _ColumnIndex:
@@ -346,7 +339,7 @@ class _ColumnIndex:
         self.names = {k: name for name, k in index.items()}
         self.attribution = {t: (index[f"attribution:{t}"],) for t in ATTRIBUTION_TYPES}
         self.scare = index["scare_quotes"]
-        self.length = index["sentence_length"]
+        self.length = index.get("sentence_length")
         self.quote_share = index.get("quote_share")
         self.reported_share = index.get("reported_share")
         self._loaded: dict[tuple[str, str], tuple[int, ...]] = {}
@@ -385,3 +378,11 @@ def _is_scare_quote(text: str, sent: Sentence, q: Quote, matches: list[Match]) -
     closes_clause = text[q.inner_start:q.inner_end].rstrip()[-1:] in ",!?" or \
         text[q.end:sent.end].lstrip().startswith(",")
     return not (closes_clause and any(last < m.i <= last + SCARE_LOOKBACK for m in speech))
+
+
+def _mean_rows(counts: np.ndarray) -> sp.csr_matrix:
+    """The (n_texts × n_sentences) matrix that averages each text's sentence rows."""
+    n = len(counts)
+    weights = np.repeat(np.divide(1.0, counts, out=np.zeros(n), where=counts > 0), counts)
+    indptr = np.concatenate([[0], np.cumsum(counts)])
+    return sp.csr_matrix((weights, np.arange(indptr[-1]), indptr), shape=(n, int(indptr[-1])))

@@ -58,8 +58,9 @@ TRUSTED_TYPES = [
     "builtins.slice",
 ]
 
-#: Defaults of the shipped model (chosen by cross-validation on BABE; see scripts/).
-DEFAULT_PARAMS = {"ngrams": True, "ngram_weight": 0.5, "min_df": 2, "C": 1.0}
+#: Settings of the shipped model, chosen by 5-fold cross-validation on BABE
+#: (scripts/train_default.py); ``framescore train`` uses them unless told otherwise.
+DEFAULT_PARAMS = {"ngrams": True, "C": 3.0}
 
 
 #: Summary columns of article-level scores: output column → feature (values are counts).
@@ -259,6 +260,7 @@ def cross_validate(texts, y, *, groups=None, cv: int = 5, seed: int = 42,
     test folds. ``groups`` (e.g. outlets) keeps a group on one side of every split."""
     texts = np.asarray(as_texts(texts), dtype=object)
     y = np.asarray(y).astype(int)
+    params = {**DEFAULT_PARAMS, **params}
     if groups is None:
         splits = StratifiedKFold(cv, shuffle=True, random_state=seed).split(texts, y)
     else:
@@ -284,7 +286,8 @@ def _tuned(params: dict, seed: int) -> TunedThresholdClassifierCV:
 
 
 def train(texts, labels, *, groups=None, cv: int = 5, seed: int = 42, **params) -> FramingModel:
-    """Train a model on ``texts`` with binary ``labels`` (1 = framed).
+    """Train a model on ``texts`` with binary ``labels`` (1 = framed); ``params`` (feature
+    settings and ``C``) override :data:`DEFAULT_PARAMS`.
 
     Runs ``cv``-fold cross-validation for the reported metrics (``cv=0`` skips it), then fits
     the final pipeline on all data with a threshold tuned by inner cross-validation.
@@ -293,6 +296,7 @@ def train(texts, labels, *, groups=None, cv: int = 5, seed: int = 42, **params) 
     y = np.asarray(labels).astype(int)
     if set(np.unique(y)) != {0, 1}:
         raise ValueError("training needs both classes (0 = neutral, 1 = framed)")
+    params = {**DEFAULT_PARAMS, **params}
     manifest: dict = {"params": params, "n_train": len(y), "n_framed": int(y.sum())}
     if cv:
         manifest["cv_metrics"], _ = cross_validate(texts, y, groups=groups, cv=cv, seed=seed,
