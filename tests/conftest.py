@@ -108,3 +108,12 @@ def voices_of(doc, text: str) -> dict[str, list[str]]:
         for s, e, v in zip(sent.starts, sent.ends, sent.voices, strict=True):
             out.setdefault(text[s:e], []).append(v)
     return out
+
+
+@pytest.fixture(scope="session")
+def default_model_dir() -> Path:
+    """The shipped default model (skips the test when it has not been built)."""
+    path = Path(__file__).resolve().parents[1] / "models" / "default"
+    if not (path / "manifest.json").exists():
+        pytest.skip("models/default is not built (python scripts/train_default.py)")
+    return path

@@ -136,7 +136,8 @@ def _iter_csv(path: Path, text_col: str, id_col: str | None, sep: str | None):
     delimiter = sniff_sep(path, sep)
     try:
         reader = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False,
-                             na_values=[], chunksize=CHUNK_ROWS, encoding="utf-8-sig")
+                             na_values=[], chunksize=CHUNK_ROWS, encoding="utf-8-sig",
+                             skip_blank_lines=False)
         row = 0
         for chunk in reader:
             _check_columns(path, list(chunk.columns), text_col, id_col)
@@ -152,23 +153,28 @@ def _iter_csv(path: Path, text_col: str, id_col: str | None, sep: str | None):
         raise DataError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
 
 
-def _iter_jsonl(fh: io.TextIOBase, source: str, text_col: str, id_col: str | None):
+def _iter_jsonl(fh: io.TextIOBase, source: str, text_col: str, id_col: str | None,
+                skip_bad_lines: bool = False):
     row = 0
     for line_no, line in enumerate(fh, start=1):
         if not line.strip():
             continue
+        problem = None
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise DataError(f"{source}:{line_no}: malformed JSON ({exc.msg}, column "
-                            f"{exc.colno})") from None
-        if not isinstance(obj, dict):
-            raise DataError(f"{source}:{line_no}: expected a JSON object, got "
-                            f"{type(obj).__name__}")
-        if text_col not in obj:
-            found = ", ".join(obj) or "(none)"
-            raise DataError(f"{source}:{line_no}: no field {text_col!r}; fields found: {found}")
-        yield _record(source, row, obj[text_col], obj.get(id_col) if id_col else None, text_col)
+            obj, problem = None, f"malformed JSON ({exc.msg}, column {exc.colno})"
+        if problem is None and not isinstance(obj, dict):
+            problem = f"expected a JSON object, got {type(obj).__name__}"
+        if problem is None and text_col not in obj:
+            problem = f"no field {text_col!r}; fields found: {', '.join(obj) or '(none)'}"
+        if problem is not None:
+            if not skip_bad_lines:
+                raise DataError(f"{source}:{line_no}: {problem}")
+            yield Record(source, row, None, None, f"line {line_no}: {problem}")
+        else:
+            key = obj.get(id_col) if id_col else None
+            yield _record(source, row, obj[text_col], key, text_col)
         row += 1
 
 
@@ -196,10 +202,12 @@ def _iter_parquet(path: Path, text_col: str, id_col: str | None):
 
 
 def iter_records(inputs: list[str], text_col: str = "text", id_col: str | None = None,
-                 sep: str | None = None) -> Iterator[Record]:
+                 sep: str | None = None, skip_bad_lines: bool = False) -> Iterator[Record]:
     """Stream the records of every input, in order. Text files (and ``-``, stdin) are one
     record each, keyed by file name; folders are walked recursively for text and table files
-    in sorted order."""
+    in sorted order. With ``skip_bad_lines``, a JSONL line that is malformed, not an object or
+    without the text field becomes a record with ``text=None`` and the reason (with its line
+    number) instead of a :class:`DataError`."""
     for inp in inputs:
         fmt = input_format(inp)
         if fmt == "stdin":
@@ -211,7 +219,8 @@ def iter_records(inputs: list[str], text_col: str = "text", id_col: str | None =
                                 in TABLE_FORMATS))
             if not files:
                 raise DataError(f"{root}: no .txt, CSV, JSONL or Parquet files in this folder")
-            yield from iter_records([str(p) for p in files], text_col, id_col, sep)
+            yield from iter_records([str(p) for p in files], text_col, id_col, sep,
+                                    skip_bad_lines)
         elif fmt == "txt":
             yield _record(str(inp), 0, read_text_file(inp), Path(inp).name, "text")
         elif fmt == "csv":
@@ -219,7 +228,7 @@ def iter_records(inputs: list[str], text_col: str = "text", id_col: str | None =
         elif fmt == "jsonl":
             with open(inp, encoding="utf-8-sig", errors="strict") as fh:
                 try:
-                    yield from _iter_jsonl(fh, str(inp), text_col, id_col)
+                    yield from _iter_jsonl(fh, str(inp), text_col, id_col, skip_bad_lines)
                 except UnicodeDecodeError as exc:
                     raise DataError(f"{inp}: not valid UTF-8 ({exc.reason})") from None
         else:
@@ -267,7 +276,7 @@ class LabeledData:
     y: np.ndarray  # 1 = positive (framed), 0 = negative
     groups: np.ndarray | None
     dropped: int  # rows whose label was neither positive nor negative, or whose text was empty
-    sha256: str  # of the file(s) read
+    sha256: str  # of the file read (of the texts, in order, for a folder)
 
 
 def _read_folder(root: Path, labels: str | None, sep: str | None) -> pd.DataFrame:
@@ -300,8 +309,7 @@ def read_labeled(path: str | Path, *, text_col: str = "text", label_col: str = "
     if input_format(path) == "dir":
         table = _read_folder(path, labels, sep)
         text_col = "text"
-        digest = sha256_file(Path(labels) if labels else next(
-            p for p in path.iterdir() if p.name.startswith("labels.")))
+        digest = hashlib.sha256("\0".join(table["text"]).encode("utf-8")).hexdigest()
     else:
         table = read_table(path, sep)
         digest = sha256_file(path)

@@ -266,7 +266,8 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         if state.vectorizer is not None:
             texts = [doc.text[s.start:s.end] for doc in docs for s in doc.sentences]
             ngrams = state.vectorizer.transform(texts).astype(float) @ state.idf
-            ngrams = normalize(ngrams) * self.ngram_weight
+            if ngrams.shape[0]:  # sklearn's normalize refuses an empty matrix
+                ngrams = normalize(ngrams) * self.ngram_weight
             matrix = sp.hstack([matrix, ngrams], format="csr")
         return matrix, counts
 

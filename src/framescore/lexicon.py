@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -79,6 +80,7 @@ class Match(NamedTuple):
     entry: Entry
 
 
+@lru_cache(maxsize=100_000)
 def stem_words(phrase: str) -> tuple[str, ...]:
     return tuple(stem(normalize(w)) for w in TOKEN_RE.findall(phrase))
 
@@ -93,8 +95,18 @@ def _check_term(term: str) -> str | None:
 
 
 def load_entries(path: str | Path) -> list[Entry]:
-    """Read and validate one lexicon file; raise :class:`LexiconError` on the first bad row."""
+    """Read and validate one lexicon file; raise :class:`LexiconError` on the first bad row.
+    Parsed files are cached while their size and modification time stay the same."""
     path = Path(path)
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise LexiconError(path, 0, f"cannot read: {exc.strerror or exc}") from None
+    return list(_load_entries(path, st.st_mtime_ns, st.st_size))
+
+
+@lru_cache(maxsize=64)
+def _load_entries(path: Path, mtime_ns: int, size: int) -> tuple[Entry, ...]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -140,7 +152,7 @@ def load_entries(path: str | Path) -> list[Entry]:
         entries.append(entry)
     if not entries:
         raise LexiconError(path, 1, "no terms")
-    return entries
+    return tuple(entries)
 
 
 def default_paths() -> list[Path]:

@@ -16,12 +16,11 @@ Voices:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from itertools import accumulate
 
 from nltk.stem.snowball import EnglishStemmer
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
 
 VOICES = ("narrator", "quoted", "reported", "title")
 
@@ -34,29 +33,56 @@ ABBREVIATIONS = frozenset(
 )
 
 TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
+#: TOKEN_RE as one capturing group: ``split`` alternates gaps and tokens.
+_TOKEN_SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})", re.UNICODE)
 _TERMINAL = ".!?:\"'”’»)]…"
 _BREAK_SHORT_LINE = 60  # a line shorter than this ends its paragraph (datelines, bylines)
 TITLE_MAX_CHARS = 200
 TITLE_MAX_TOKENS = 30
 
 
+_PUNKT_VARS = PunktLanguageVars()
+
+
 def _punkt() -> PunktSentenceTokenizer:
     params = PunktParameters()
     params.abbrev_types = set(ABBREVIATIONS)
-    return PunktSentenceTokenizer(params)
+    return PunktSentenceTokenizer(params, lang_vars=_PUNKT_VARS)
 
 
 _PUNKT = _punkt()
+#: Where Punkt would consider a sentence break; a chunk without one is a single sentence.
+_PUNKT_CANDIDATE_RE = _PUNKT_VARS.period_context_re()
 _STEMMER = EnglishStemmer()
+_STEM_MEMO_SIZE = 200_000
 
 
-@lru_cache(maxsize=200_000)
 def normalize(token: str) -> str:
     """Lowercase a token and unify apostrophes (’ → ')."""
     return token.lower().replace("’", "'")
 
 
-@lru_cache(maxsize=200_000)
+def _snowball(token: str) -> str:
+    s = _STEMMER.stem(token)
+    if len(token) > 4 and token.endswith("ly") and _STEMMER.stem(token[:-2]) == s:
+        return token
+    return s
+
+
+class _StemMemo(dict):
+    """Stems by normalized token; looked up with ``memo[token]``, filled on a miss, and
+    emptied when it reaches :data:`_STEM_MEMO_SIZE` entries, so memory stays bounded."""
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= _STEM_MEMO_SIZE:
+            self.clear()
+        s = self[token] = _snowball(token)
+        return s
+
+
+_STEMS = _StemMemo()
+
+
 def stem(token: str) -> str:
     """Snowball stem of a normalized token (memoized: news vocabulary is small).
 
@@ -64,10 +90,7 @@ def stem(token: str) -> str:
     inflection-insensitive, not derivation-insensitive, so the hedge "reportedly" stays apart
     from "report(ers)" and "allegedly" (hedge) from "alleged" (distancing).
     """
-    s = _STEMMER.stem(token)
-    if len(token) > 4 and token.endswith("ly") and _STEMMER.stem(token[:-2]) == s:
-        return token
-    return s
+    return _STEMS[token]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +143,14 @@ class Document:
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 
 
+def _has_line_break(text: str) -> bool:
+    return "\n" in text or "\r" in text
+
+
 def _lines(text: str) -> list[tuple[int, int]]:
     """(start, end) of each line without its line break."""
+    if not _has_line_break(text):
+        return [(0, len(text))] if text else []
     out = []
     for m in _LINE_RE.finditer(text):
         if m.start() == m.end():
@@ -155,6 +184,8 @@ def find_title(text: str) -> tuple[int, int] | None:
     a sentence in a full stop, followed by a line break and more text. A site's navigation
     breadcrumb before it ("News / Iraq / Palestine") is skipped.
     """
+    if not _has_line_break(text):  # a single line has no text after it
+        return None
     raw = [_strip(text, *ln) for ln in _lines(text)]
     first = next((k for k, (s, e) in enumerate(raw)
                   if e > s and not _is_breadcrumb(text[s:e])), None)
@@ -281,13 +312,12 @@ def find_quotes(text: str, start: int, end: int) -> list[Quote]:
 # --- sentences, tokens and voice --------------------------------------------------------------
 
 
-def _sentence_spans(text: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Punkt's sentences of the (stripped) block ``text[start:end]``."""
     chunk = text[start:end]
-    if not any(c in chunk for c in ".!?"):
-        yield start, end
-        return
-    for s, e in _PUNKT.span_tokenize(chunk):
-        yield start + s, start + e
+    if _PUNKT_CANDIDATE_RE.search(chunk) is None:  # what Punkt returns, without running it
+        return [(start, end)]
+    return [(start + s, start + e) for s, e in _PUNKT.span_tokenize(chunk)]
 
 
 def segment(text: str) -> Document:
@@ -312,14 +342,14 @@ def segment(text: str) -> Document:
 
 
 def _tokenize(text: str, start: int, end: int, is_title: bool) -> Sentence:
-    sent = Sentence(start, end, is_title=is_title)
-    for m in TOKEN_RE.finditer(text, start, end):
-        norm = normalize(m.group())
-        sent.starts.append(m.start())
-        sent.ends.append(m.end())
-        sent.norms.append(norm)
-        sent.stems.append(stem(norm))
-    return sent
+    chunk = text[start:end]
+    parts = _TOKEN_SPLIT_RE.split(chunk)  # gap, token, gap, ..., token, gap
+    offsets = list(accumulate(map(len, parts), initial=start))  # where each part starts
+    norms = [t.lower() for t in parts[1::2]]
+    if "’" in chunk:
+        norms = [t.replace("’", "'") for t in norms]
+    stems = list(map(_STEMS.__getitem__, norms))
+    return Sentence(start, end, offsets[1:-1:2], offsets[2:-1:2], norms, stems, [], is_title)
 
 
 def _assign_voices(sent: Sentence, quote_spans: list[tuple[int, int]]) -> None:

@@ -1,0 +1,5 @@
+"""``python -m framescore``: the same as the ``framescore`` command."""
+
+from .cli import main
+
+main()

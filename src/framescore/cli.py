@@ -1,0 +1,1114 @@
+"""The ``framescore`` command line: score, explain, compare, lexicon, train, evaluate.
+
+One function per command. Results go to stdout or ``-o PATH`` (written atomically); logs and
+the progress bar (only on a terminal) go to stderr. Exit codes: 0 success, 1 runtime or data
+error, 2 usage error. Every error is one line, ``framescore: error: <file>:<line>: <what>``,
+with the traceback only under ``framescore --debug``.
+
+The CLI calls the library; the library never imports this module.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import textwrap
+import traceback
+from collections import Counter, deque
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from .corpus import TABLE_FORMATS, TEXT_SUFFIXES, DataError, Record, input_format
+from .writers import RecordWriter, atomic_open, atomic_path, output_format
+
+PROG = "framescore"
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+TABLE_KINDS = ("csv", "jsonl", "parquet")
+
+
+# --- errors: one line, in one place ------------------------------------------------------------
+
+
+def _one_line(message: str) -> str:
+    return " ".join(part.strip() for part in str(message).splitlines() if part.strip())
+
+
+def describe_error(exc: BaseException) -> str:
+    """The one-line message of an error (without the ``framescore: error:`` prefix)."""
+    from .lexicon import LexiconError
+    from .model import ModelError
+
+    if isinstance(exc, DataError | LexiconError | ModelError):
+        return _one_line(str(exc))
+    if isinstance(exc, UnicodeDecodeError):
+        return f"input is not valid UTF-8 ({exc.reason} at byte {exc.start})"
+    if isinstance(exc, OSError):
+        if exc.filename is not None:
+            what = exc.strerror or str(exc)
+            other = f" -> {exc.filename2}" if exc.filename2 else ""
+            return _one_line(f"{exc.filename}{other}: {what}")
+        return _one_line(exc.strerror or str(exc))
+    if isinstance(exc, MemoryError):
+        return "out of memory"
+    if isinstance(exc, ValueError | TypeError | RuntimeError | KeyError | ImportError):
+        text = str(exc) if not isinstance(exc, KeyError) else f"missing key {exc}"
+        return _one_line(text) or type(exc).__name__
+    return (f"unexpected {type(exc).__name__}: {_one_line(str(exc))} "
+            f"(run 'framescore --debug ...' for the traceback)")
+
+
+def _error_line(message: str) -> None:
+    click.echo(f"{PROG}: error: {message}", err=True)
+
+
+class FramescoreGroup(click.Group):
+    """A click group whose errors are one line on stderr (the traceback only with --debug)."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            exc.show()  # the help text, not an error line
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else PROG
+            _error_line(f"{_one_line(exc.format_message())} (see '{where} --help')")
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            _error_line(_one_line(exc.format_message()))
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            _error_line("interrupted")
+            sys.exit(130)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except BrokenPipeError:
+            _silence_stdout()
+            ctx.exit(1)
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                traceback.print_exc(file=sys.stderr)
+            _error_line(describe_error(exc))
+            ctx.exit(1)
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe (``framescore score ... | head``), stop writing to stdout quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+@dataclass
+class Settings:
+    debug: bool = False
+    quiet: bool = False
+
+
+def _settings() -> Settings:
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_object(Settings) if ctx is not None else None
+    return obj or Settings()
+
+
+def info(message: str) -> None:
+    """A log line on stderr (suppressed by ``framescore --quiet``)."""
+    if not _settings().quiet:
+        click.echo(message, err=True)
+
+
+# --- shared options ----------------------------------------------------------------------------
+
+model_option = click.option(
+    "--model", "model_dir", metavar="DIR", envvar="FRAMESCORE_MODEL",
+    help="Model directory (made by 'framescore train'). Default: $FRAMESCORE_MODEL, else the "
+         "shipped default model.")
+
+lexicon_option = click.option(
+    "--lexicon", "lexicons", multiple=True, metavar="PATH",
+    help="An extra lexicon CSV (term,category[,neutral,note,not_before]), added after the "
+         "built-in ones; its entries override built-in ones for the same term. Repeatable.")
+
+
+def labeled_options(func):
+    """The options that read a labeled corpus (train, evaluate)."""
+    for decorator in reversed([
+        click.option("--text-col", default="text", show_default=True, metavar="COL",
+                     help="Column with the texts."),
+        click.option("--label-col", default="label", show_default=True, metavar="COL",
+                     help="Column with the labels."),
+        click.option("--positive", required=True, metavar="VALUE",
+                     help="Label value meaning framed (becomes 1)."),
+        click.option("--negative", metavar="VALUE",
+                     help="Label value meaning neutral (becomes 0). Default: any other "
+                          "non-empty value. Rows with other labels are dropped and counted."),
+        click.option("--group-col", metavar="COL",
+                     help="Keep each group (e.g. outlet) on one side of every CV split."),
+        click.option("--sep", metavar="SEP",
+                     help="CSV delimiter (default: sniffed; 'tab' or '\\t' for tabs)."),
+        click.option("--labels", "labels_file", metavar="FILE",
+                     help="For a folder of .txt files: the labels table (with a 'file' column). "
+                          "Default: labels.csv inside the folder."),
+    ]):
+        func = decorator(func)
+    return func
+
+
+def feature_options(func):
+    """The feature and classifier settings (train, evaluate --cv); unset ones keep framescore's
+    defaults (those of the shipped model, ``framescore.model.DEFAULT_PARAMS``)."""
+    for decorator in reversed([
+        lexicon_option,
+        click.option("--ngrams/--no-ngrams", default=None,
+                     help="Add (or leave out) the word n-gram block besides the lexicon "
+                          "features. Default: on."),
+        click.option("--voice/--no-voice", default=None,
+                     help="Split loaded-term features by voice (narrator/quoted/reported/"
+                          "title), or not. Default: on."),
+        click.option("--C", "C", type=click.FloatRange(min=0, min_open=True), default=None,
+                     help="Inverse regularization strength of the logistic regression. "
+                          "Default: that of the shipped model."),
+        click.option("--min-df", type=click.IntRange(min=1), default=None,
+                     help="Keep n-grams seen in at least this many sentences. Default: 1."),
+    ]):
+        func = decorator(func)
+    return func
+
+
+def _params(lexicons, ngrams: bool | None, voice: bool | None, C: float | None,
+            min_df: int | None) -> dict:
+    """The settings given on the command line (the library fills in the rest)."""
+    from .lexicon import load_entries
+
+    for path in lexicons:  # a malformed lexicon fails now, with file:line, not after training
+        load_entries(path)
+    given = {"ngrams": ngrams, "voice": voice, "C": C, "min_df": min_df,
+             "extra_lexicons": [str(p) for p in lexicons] or None}
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def load_model(model_dir: str | None):
+    """The model at ``model_dir`` (verified), or the shipped default model."""
+    from . import model as m
+
+    if model_dir is None:
+        default = m.default_model_dir()
+        if not (default / m.MANIFEST_FILE).exists():
+            raise m.ModelError(f"{default}: no shipped default model installed; pass "
+                               "--model DIR (a folder made by 'framescore train')")
+    return m.load(model_dir)
+
+
+def emit(content: str, output: str | None) -> None:
+    """Write a result to ``output`` (atomically) or stdout."""
+    if output and output != "-":
+        with atomic_open(output) as fh:
+            fh.write(content)
+        info(f"wrote {output}")
+    else:
+        sys.stdout.write(content)
+        sys.stdout.flush()
+
+
+def read_stdin() -> str:
+    """All of stdin as UTF-8, checked like a text file (whatever the locale's encoding)."""
+    stream = getattr(sys.stdin, "buffer", None)
+    raw = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+    if b"\x00" in raw[:8192]:
+        raise DataError("-: looks like binary data (NUL bytes), not text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(f"-:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+
+
+def read_article(path: str) -> tuple[str, str]:
+    """One article from a text file or stdin (``-``): (text, name)."""
+    from .corpus import read_text_file
+
+    kind = input_format(path)
+    if kind == "stdin":
+        text, name = read_stdin(), "-"
+    elif kind == "txt":
+        text, name = read_text_file(path), Path(path).name
+    elif kind == "dir":
+        raise DataError(f"{path}: is a folder; this command takes article files (.txt) or -; "
+                        "use 'framescore score' for folders")
+    else:
+        raise DataError(f"{path}: is a {kind} table; this command takes article files (.txt) "
+                        "or -; use 'framescore score' for tables")
+    if not text.strip():
+        raise DataError(f"{path}: empty text (nothing to score)")
+    return text, name
+
+
+# --- the group ---------------------------------------------------------------------------------
+
+
+@click.group(PROG, cls=FramescoreGroup, context_settings=CONTEXT)
+@click.option("--debug", is_flag=True, envvar="FRAMESCORE_DEBUG",
+              help="On an error, print the full traceback too.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="No progress bar or log lines on stderr (errors are still printed).")
+@click.version_option(package_name="framescore", prog_name=PROG)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
+    """Score how far news texts present their claims as framed rather than neutral, and
+    explain every score exactly.
+
+    \b
+    Typical session:
+      framescore explain article.txt                  # why this article got its score
+      framescore score articles/ -o scores.parquet    # a folder or table, streamed
+      framescore compare outlet_a.txt outlet_b.txt    # one event, several outlets
+      framescore train data.csv --text-col text --label-col label --positive framed -o models/mine
+      framescore evaluate data.csv --positive framed --cv 5 --format json
+
+    Results go to stdout or -o PATH; logs go to stderr. Exit codes: 0 ok, 1 runtime or data
+    error, 2 usage error. Run 'framescore COMMAND --help' for each command.
+    """
+    ctx.obj = Settings(debug=debug, quiet=quiet)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The console script: ``framescore``."""
+
+    def terminate(signum, frame):  # so that `kill` cleans up temporary files like Ctrl-C does
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminate)
+    cli.main(args=argv, prog_name=PROG)
+
+
+# --- score -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Input:
+    path: str
+    kind: str  # txt, stdin, csv, jsonl, parquet
+
+
+def expand_inputs(inputs: tuple[str, ...]) -> list[_Input]:
+    """Files to read, in order: folders walked recursively (sorted), as corpus.iter_records."""
+    out: list[_Input] = []
+    for inp in inputs:
+        kind = input_format(inp)
+        if kind != "dir":
+            out.append(_Input(inp, kind))
+            continue
+        root = Path(inp)
+        files = sorted(p for p in root.rglob("*") if p.is_file() and (
+            p.suffix.lower() in TEXT_SUFFIXES or p.suffix.lower() in TABLE_FORMATS))
+        if not files:
+            raise DataError(f"{root}: no .txt, CSV, JSONL or Parquet files in this folder")
+        out += [_Input(str(p), input_format(p)) for p in files]
+    return out
+
+
+def _where(rec: Record) -> str:
+    """``file: row N`` for a table record, ``file`` for an article file."""
+    if Path(rec.source).suffix.lower() in TABLE_FORMATS:
+        return f"{rec.source}: row {rec.row}"
+    return rec.source
+
+
+def _file_reason(path: str, exc: DataError) -> str:
+    """A file-level error as a skip reason (the path is in the ``source`` field already)."""
+    msg = str(exc)
+    if msg.startswith(f"{path}:"):
+        msg = msg[len(path) + 1 :].lstrip()
+        msg = re.sub(r"^(\d+): ", r"line \1: ", msg)
+    return msg
+
+
+def read_chunks(files: list[_Input], *, text_col: str, id_col: str | None, sep: str | None,
+                skip: bool, size: int) -> Iterator[list[Record]]:
+    """Records of every input in chunks of ``size``. Without ``skip``, the first record that
+    cannot be scored stops the run with its file and row."""
+    from .corpus import iter_records
+
+    chunk: list[Record] = []
+    for f in files:
+        try:
+            if f.kind == "stdin":
+                text = read_stdin()
+                records = [Record("-", 0, "-", text, "") if text.strip()
+                           else Record("-", 0, "-", None, "empty text")]
+            else:
+                records = iter_records([f.path], text_col, id_col, sep, skip_bad_lines=skip)
+            for rec in records:
+                if rec.text is None and not skip:
+                    raise DataError(f"{_where(rec)}: {rec.reason} (use --on-error skip to "
+                                    "skip such records)")
+                chunk.append(rec)
+                if len(chunk) >= size:
+                    yield chunk
+                    chunk = []
+        except DataError as exc:
+            if not (skip and f.kind in ("txt", "stdin")):
+                raise
+            # an unreadable article file is one skipped record, not the end of the batch
+            chunk.append(Record(f.path, 0, Path(f.path).name, None, _file_reason(f.path, exc)))
+    if chunk:
+        yield chunk
+
+
+_WORKER_MODEL = None
+
+
+def _init_worker(model_dir: str) -> None:
+    """Pool initializer: load the model once per worker process."""
+    global _WORKER_MODEL
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # Pool.terminate() must end a worker
+    from .model import load
+
+    _WORKER_MODEL = load(model_dir)
+
+
+def _score_texts(model, texts: list[str], level: str):
+    return model.score(texts, level=level) if texts else None
+
+
+def _worker_score(texts: list[str], level: str):
+    return _score_texts(_WORKER_MODEL, texts, level)
+
+
+def scored_chunks(chunks: Iterator[list[Record]], model, level: str,
+                  jobs: int) -> Iterator[tuple[list[Record], object]]:
+    """(chunk, scores of its records that have text), in input order. With ``jobs`` > 1 the
+    chunks are scored in worker processes, at most 2 × jobs chunks in flight, so memory stays
+    bounded however long the input is."""
+    if jobs == 1:
+        for chunk in chunks:
+            yield chunk, _score_texts(model, [r.text for r in chunk if r.text is not None], level)
+        return
+    import multiprocessing
+
+    # Not fork: forking a process that runs threads (pyarrow's allocator, BLAS) can leave a
+    # child blocked forever on a lock held at the time of the fork. A fork server imports
+    # framescore once and forks clean workers from it; spawn where there is none (Windows).
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["framescore.cli", "framescore.model"])
+    with context.Pool(jobs, initializer=_init_worker, initargs=(str(model.path),)) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            texts = [r.text for r in chunk if r.text is not None]
+            pending.append((chunk, pool.apply_async(_worker_score, (texts, level))))
+            if len(pending) >= 2 * jobs:
+                done, result = pending.popleft()
+                yield done, result.get()
+        while pending:
+            done, result = pending.popleft()
+            yield done, result.get()
+
+
+def _kind(dtype) -> str:
+    if dtype.kind == "f":
+        return "float"
+    if dtype.kind in "iub":
+        return "int"
+    return "string"
+
+
+def _progress(unit: str):
+    from tqdm import tqdm
+
+    return tqdm(unit=f" {unit}", file=sys.stderr, dynamic_ncols=True,
+                disable=_settings().quiet or not sys.stderr.isatty())
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("-o", "--output", metavar="PATH",
+              help="Write here instead of stdout (atomically: the file appears when complete).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "tsv", "parquet"]),
+              help="Output format. Default: from the -o extension (.jsonl .csv .tsv .parquet), "
+                   "else jsonl.")
+@click.option("--text-col", default="text", show_default=True, metavar="COL",
+              help="Text column of CSV/TSV/JSONL/Parquet input.")
+@click.option("--id-col", metavar="COL", help="Column whose value becomes the output's 'id'.")
+@click.option("--sep", metavar="SEP",
+              help="CSV input delimiter (default: sniffed; 'tab' or '\\t' for tabs).")
+@click.option("--level", type=click.Choice(["article", "sentence"]), default="article",
+              show_default=True, help="One output row per record, or per sentence.")
+@model_option
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Score in this many worker processes (same output as -j 1).")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Records read, scored and written at a time.")
+@click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail",
+              show_default=True,
+              help="On a record that cannot be scored (empty or missing text, unreadable "
+                   ".txt file, malformed JSONL line): stop with an error, or skip it and "
+                   "go on.")
+@click.option("--errors", "errors_path", metavar="PATH",
+              help="With --on-error skip: write skipped records here as JSONL (source, row, "
+                   "id, reason). Default: OUTPUT.errors.jsonl with -o, else lines on stderr.")
+def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, chunk_size,
+          on_error, errors_path) -> None:
+    """Score articles: one output record per input record, in input order.
+
+    INPUT is a .txt file (one article; its id is the file name), a folder (walked
+    recursively for .txt/.csv/.tsv/.jsonl/.parquet files), a CSV/TSV/JSONL/Parquet table
+    (one article a row, text in --text-col), or - for one article on stdin.
+
+    Each record gets 'id' (the --id-col value or the file name) or 'row' (0-based row in
+    its table), 'source' when several files are read, 'score' (probability of framed),
+    'label' (framed/neutral at the model's threshold), 'logit', 'sentences' and counts:
+    loaded terms by voice (loaded_narrator, loaded_quoted, loaded_reported, loaded_title),
+    attributions by type (attribution_report, _distancing, _endorsing, _hedge, _unverified,
+    _sourcing) and scare_quotes. With --level sentence: one row per sentence with
+    'sentence' (index), 'start' and 'end' (character offsets into the text).
+
+    Input is streamed in chunks, so memory stays flat however large it is; a progress bar
+    shows on a terminal. At the end, 'N records: S scored, K skipped' goes to stderr.
+
+    \b
+    Examples:
+      framescore score article.txt
+      framescore score news.csv --text-col body --id-col url -o scores.parquet -j 4
+      framescore score corpus/ --on-error skip -o scores.jsonl  # + scores.jsonl.errors.jsonl
+      cat article.txt | framescore score - --level sentence
+    """
+    if output == "-":
+        output = None
+    if fmt is None:
+        fmt = "jsonl"
+        if output:
+            fmt = output_format(output)
+            if fmt is None:
+                raise click.UsageError(
+                    f"cannot tell the output format from {output!r}; name it .jsonl, .csv, "
+                    ".tsv or .parquet, or pass --format")
+    if fmt == "parquet" and not output:
+        raise click.UsageError("Parquet output needs -o FILE.parquet")
+    if errors_path and on_error != "skip":
+        raise click.UsageError("--errors needs --on-error skip")
+    if list(inputs).count("-") > 1:
+        raise click.UsageError("stdin (-) can be read only once")
+    skip = on_error == "skip"
+    if skip and errors_path is None and output:
+        errors_path = f"{output}.errors.jsonl"
+
+    files = expand_inputs(inputs)
+    model = load_model(model_dir)
+    kinds = {f.kind for f in files}
+    meta: dict[str, str] = {}
+    if len(files) > 1:
+        meta["source"] = "string"
+    if id_col or kinds - set(TABLE_KINDS):
+        meta["id"] = "string"
+    if kinds & set(TABLE_KINDS) and not id_col:
+        meta["row"] = "int"
+    probe = model.score(["Probe."], level=level).drop(columns=["text_index"], errors="ignore")
+    first = [c for c in ("sentence", "start", "end", "score", "label", "logit") if c in probe]
+    order = first + [c for c in probe.columns if c not in first]
+    columns = {**meta, **{c: _kind(probe[c].dtype) for c in order}}
+
+    total = scored = skipped = 0
+    with ExitStack() as stack:
+        if fmt == "parquet":
+            writer = RecordWriter(fmt, columns, path=stack.enter_context(atomic_path(output)))
+        elif output:
+            writer = RecordWriter(fmt, columns, stream=stack.enter_context(atomic_open(output)))
+        else:
+            writer = RecordWriter(fmt, columns, stream=sys.stdout)
+        stack.enter_context(writer)
+        errors = None
+        if skip and errors_path:
+            errors = stack.enter_context(RecordWriter(
+                "jsonl", {"source": "string", "row": "int", "id": "string", "reason": "string"},
+                stream=stack.enter_context(atomic_open(errors_path))))
+        bar = stack.enter_context(_progress("records"))
+        chunks = read_chunks(files, text_col=text_col, id_col=id_col, sep=sep, skip=skip,
+                             size=chunk_size)
+        for chunk, frame in scored_chunks(chunks, model, level, jobs):
+            valid = [r for r in chunk if r.text is not None]
+            bad = [r for r in chunk if r.text is None]
+            if frame is not None:
+                writer.write(_with_meta(frame, valid, meta))
+            if bad:
+                _report_skipped(bad, errors, bar)
+            total += len(chunk)
+            scored += len(valid)
+            skipped += len(bad)
+            bar.update(len(chunk))
+    info(f"{total} records: {scored} scored, {skipped} skipped")
+    if skipped and errors_path:
+        info(f"skipped records (with their reasons) are in {errors_path}")
+
+
+def _with_meta(frame, records: list[Record], meta: dict[str, str]):
+    """Prepend source/id/row to scored rows (article level: one per record; sentence level:
+    ``text_index`` points to the record)."""
+    if "text_index" in frame.columns:
+        owners = [records[i] for i in frame["text_index"]]
+        frame = frame.drop(columns=["text_index"])
+    else:
+        owners = records
+    values = {"source": [r.source for r in owners], "id": [r.key for r in owners],
+              "row": [r.row for r in owners]}
+    for k, name in enumerate(meta):
+        frame.insert(k, name, values[name])
+    return frame
+
+
+def _report_skipped(bad: list[Record], errors: RecordWriter | None, bar) -> None:
+    import pandas as pd
+
+    if errors is not None:
+        errors.write(pd.DataFrame({"source": [r.source for r in bad],
+                                   "row": [r.row for r in bad],
+                                   "id": [r.key for r in bad],
+                                   "reason": [r.reason for r in bad]}))
+    elif not _settings().quiet:
+        for r in bad:
+            bar.write(f"{PROG}: skipped {_where(r)}: {r.reason}", file=sys.stderr)
+
+
+# --- explain -----------------------------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", metavar="FILE|-")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              show_default=True, help="Terminal text, the JSON object, or one HTML page.")
+@click.option("--top", type=click.IntRange(min=1), metavar="N",
+              help="Features listed per direction (text, default 8) or in the bar chart "
+                   "(html, default 15). In JSON: keep only the N largest contributions and "
+                   "sum the others in 'contributions_omitted'.")
+@click.option("-o", "--output", metavar="PATH", help="Write here instead of stdout.")
+@model_option
+@click.option("--color/--no-color", default=None,
+              help="Colour the text output. Default: when stdout is a terminal and NO_COLOR "
+                   "is unset.")
+def explain(file, fmt, top, output, model_dir, color) -> None:
+    """Explain one article's score exactly: logit = intercept + Σ weight × value.
+
+    FILE is a text file with one article (a first line followed by a blank line is its
+    title), or - for stdin.
+
+    \b
+    text  score and label; the features pushing toward framed and toward neutral with
+          their contributions; the article with every matched span marked with its
+          feature and voice; the most framed sentences; and, for each loaded term with a
+          neutral alternative, the exact score of the article with the neutral wording.
+    json  {score, label, logit, intercept, threshold, contributions: [{feature, value,
+          weight, contribution}], spans: [{start, end, text, feature, category, voice,
+          contribution, neutral}], sentences: [{start, end, score, logit}],
+          counterfactuals, model}; intercept + Σ contribution == logit, and
+          text == article[start:end] for every span.
+    html  one self-contained page (no scripts, no network): spans highlighted by
+          direction and strength with a tooltip each, contributions as a bar chart.
+
+    \b
+    Examples:
+      framescore explain article.txt
+      framescore explain article.txt --format html -o article.html
+      curl -s URL | framescore explain - --format json | jq .score
+    """
+    text, name = read_article(file)
+    model = load_model(model_dir)
+    expl = model.explain(text)
+    if fmt == "json":
+        data = expl.to_dict()
+        if top is not None and len(data["contributions"]) > top:
+            rest = data["contributions"][top:]
+            data["contributions"] = data["contributions"][:top]
+            data["contributions_omitted"] = {
+                "count": len(rest), "contribution": float(sum(d["contribution"] for d in rest))}
+        content = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "html":
+        from .explain import render_html
+
+        content = render_html(expl, top=top or 15, title=f"framescore: {name}")
+    else:
+        from .explain import render_text
+
+        if color is None:
+            color = (not output and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+        content = render_text(expl, top=top or 8, color=color)
+    emit(content, output)
+
+
+# --- compare -----------------------------------------------------------------------------------
+
+COMPARE_COLUMNS = [  # (key, table header)
+    ("file", "file"), ("score", "score"), ("label", "label"),
+    ("loaded_own_voice", "own-voice loaded"), ("loaded_quoted_reported", "quoted/reported loaded"),
+    ("attributed_claims", "attributed"), ("distancing", "distancing"), ("report", "neutral verbs"),
+    ("hedge", "hedges"), ("unverified", "unverified"), ("scare_quotes", "scare quotes"),
+]
+
+
+def _norm_term(text: str) -> str:
+    """A span's text for comparison: lowercase, one space, straight apostrophes, and no
+    possessive ("Regime’s" and "regime" are the same term)."""
+    term = " ".join(text.lower().replace("\u2019", "'").split())
+    return term[:-2] if term.endswith("'s") else term
+
+
+def compare_rows(named_texts: list[tuple[str, str]], model) -> list[dict]:
+    """One dict per article: counts from its explanation's spans, its loaded terms, and the
+    loaded terms none of the others use."""
+    from .explain import explain as explain_text
+
+    rows = []
+    for name, text in named_texts:
+        expl = explain_text(model, text, counterfactuals=False)
+        voices: Counter[str] = Counter()
+        attribution: Counter[str] = Counter()
+        terms: set[str] = set()
+        scare = 0
+        for s in expl.spans:
+            feature = s["feature"]
+            if feature.startswith("loaded:"):
+                voices[s["voice"]] += 1
+                terms.add(_norm_term(s["text"]))
+            elif feature.startswith("attribution:"):
+                attribution[feature.split(":", 1)[1]] += 1
+            elif feature == "scare_quotes":
+                scare += 1
+        rows.append({
+            "file": name, "score": expl.score, "label": expl.label, "logit": expl.logit,
+            "loaded_own_voice": voices["narrator"] + voices["title"],
+            "loaded_quoted_reported": voices["quoted"] + voices["reported"],
+            **{f"loaded_{v}": voices[v] for v in ("narrator", "title", "quoted", "reported")},
+            "attributed_claims": sum(attribution[t] for t in
+                                     ("report", "distancing", "endorsing", "sourcing")),
+            **{t: attribution[t] for t in
+               ("report", "distancing", "endorsing", "sourcing", "hedge", "unverified")},
+            "scare_quotes": scare,
+            "loaded_terms": sorted(terms),
+        })
+    for k, row in enumerate(rows):
+        others = set().union(*(set(r["loaded_terms"]) for j, r in enumerate(rows) if j != k))
+        row["unique_loaded_terms"] = sorted(set(row["loaded_terms"]) - others)
+    return rows
+
+
+def format_table(headers: list[str], rows: list[list]) -> str:
+    """Plain aligned columns: text left-aligned, numbers right-aligned."""
+    cells = [[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row] for row in rows]
+    numeric = [all(isinstance(row[i], int | float) for row in rows) for i in range(len(headers))]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+
+    def line(values: list[str]) -> str:
+        out = [v.rjust(w) if num else v.ljust(w)
+               for v, w, num in zip(values, widths, numeric, strict=True)]
+        return "  ".join(out).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, cells)])
+
+
+def _display_names(files: tuple[str, ...]) -> list[str]:
+    names = [Path(f).name if f != "-" else "-" for f in files]
+    return names if len(set(names)) == len(names) else list(files)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="Aligned text table, JSON, or CSV (one row per article).")
+@click.option("-o", "--output", metavar="PATH", help="Write here instead of stdout.")
+@model_option
+def compare(files, fmt, output, model_dir) -> None:
+    """Compare how several articles (say, outlets reporting the same event) frame it.
+
+    One row per article: score and label; loaded terms in the outlet's own voice
+    (narrator and headline) and inside quotes or reported speech; attributed claims
+    (neutral report verbs + distancing + endorsing + sourcing); distancing verbs
+    ('claimed', 'alleged') vs neutral report verbs ('said'); hedges; unverified markers
+    ('could not be independently verified'); scare quotes. Then, per article, the loaded
+    terms it uses that none of the others do.
+
+    \b
+    Examples:
+      framescore compare outlet_a.txt outlet_b.txt outlet_c.txt
+      framescore compare coverage/*.txt --format csv -o comparison.csv
+    """
+    if len(files) < 2:
+        raise click.UsageError("compare needs at least two articles")
+    if list(files).count("-") > 1:
+        raise click.UsageError("stdin (-) can be read only once")
+    texts = [read_article(f)[0] for f in files]
+    model = load_model(model_dir)
+    rows = compare_rows(list(zip(_display_names(files), texts, strict=True)), model)
+    if fmt == "json":
+        content = json.dumps({"model": str(model.path or ""), "articles": rows},
+                             ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        keys = [k for k in rows[0] if k not in ("loaded_terms", "unique_loaded_terms")]
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow([*keys, "loaded_terms", "unique_loaded_terms"])
+        for r in rows:
+            w.writerow([*(r[k] for k in keys), "; ".join(r["loaded_terms"]),
+                        "; ".join(r["unique_loaded_terms"])])
+        content = buf.getvalue()
+    else:
+        table = format_table([h for _, h in COMPARE_COLUMNS],
+                             [[r[k] for k, _ in COMPARE_COLUMNS] for r in rows])
+        lines = [table, "", "Loaded terms no other article uses:"]
+        width = max(len(r["file"]) for r in rows)
+        for r in rows:
+            lines.append(f"  {r['file']:<{width}}  {', '.join(r['unique_loaded_terms']) or '-'}")
+        content = "\n".join(lines) + "\n"
+    emit(content, output)
+
+
+# --- lexicon -----------------------------------------------------------------------------------
+
+
+@cli.group(context_settings=CONTEXT)
+def lexicon() -> None:
+    """List, validate and look up lexicon files.
+
+    A lexicon is a UTF-8 CSV file, one term a row, with the header
+    term,category[,neutral][,note][,not_before]. Categories report, distancing, endorsing,
+    hedge, unverified and sourcing are attribution patterns; any other category
+    ([a-z][a-z0-9_]*) is a category of loaded terms. Terms match case-insensitively after
+    stemming ('martyr' matches 'martyrs'); 'neutral' is the alternative wording used for
+    counterfactual scores; 'not_before' lists |-separated words after which a match does
+    not count ('claimed' before 'the lives').
+    """
+
+
+def _lexicon_paths(extra: tuple[str, ...]) -> list[Path]:
+    from .lexicon import DEFAULT_DIR, default_paths
+
+    paths = [*default_paths(), *map(Path, extra)]
+    if not paths:
+        raise DataError(f"{DEFAULT_DIR}: no lexicon files found (pass --lexicon PATH)")
+    return paths
+
+
+def _category_summary(entries) -> str:
+    counts = Counter(e.category for e in entries)
+    return ", ".join(f"{c} ({n})" for c, n in counts.items())
+
+
+@lexicon.command("list", context_settings=CONTEXT)
+@lexicon_option
+def lexicon_list(lexicons) -> None:
+    """List lexicon files with their categories and term counts.
+
+    Shows the built-in lexicons, then any --lexicon files.
+
+    \b
+    Example:
+      framescore lexicon list --lexicon my_terms.csv
+    """
+    from .lexicon import ATTRIBUTION_TYPES, load_entries
+
+    blocks = []
+    for path in _lexicon_paths(lexicons):
+        entries = load_entries(path)
+        counts = Counter(e.category for e in entries)
+        rows = [[c, n, "attribution" if c in ATTRIBUTION_TYPES else "loaded"]
+                for c, n in counts.items()]
+        blocks.append(f"{path}: {len(entries)} terms\n"
+                      + format_table(["category", "terms", "kind"], rows))
+    emit("\n\n".join(blocks) + "\n", None)
+
+
+@lexicon.command("validate", context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.pass_context
+def lexicon_validate(ctx: click.Context, paths) -> None:
+    """Check lexicon files; report the first problem of each as file:line: reason.
+
+    Checks the header (term and category columns), the field count of every row, each
+    term's characters, each category's name, and duplicate terms (the same after
+    stemming). Exits 1 if any file is malformed.
+
+    \b
+    Example:
+      framescore lexicon validate my_terms.csv
+    """
+    from .lexicon import LexiconError, load_entries
+
+    failed = False
+    for path in paths:
+        try:
+            entries = load_entries(path)
+        except LexiconError as exc:
+            _error_line(_one_line(str(exc)))
+            failed = True
+            continue
+        click.echo(f"ok: {len(entries)} terms, categories {_category_summary(entries)} "
+                   f"({path})")
+    if failed:
+        ctx.exit(1)
+
+
+@lexicon.command("show", context_settings=CONTEXT)
+@click.argument("term")
+@lexicon_option
+@click.pass_context
+def lexicon_show(ctx: click.Context, term: str, lexicons) -> None:
+    """Show where TERM is defined: file and line, category, neutral alternative, note.
+
+    TERM matches as the lexicon does (case-insensitive, after stemming), so 'Martyrs'
+    finds 'martyr'. When several files define it, the last one is the one in effect.
+    Exits 1 if no lexicon has it.
+
+    \b
+    Example:
+      framescore lexicon show "freedom fighters" --lexicon my_terms.csv
+    """
+    from .lexicon import load_entries, stem_words
+
+    key = stem_words(term)
+    if not key:
+        raise click.BadParameter("needs at least one word", param_hint="TERM")
+    paths = _lexicon_paths(lexicons)
+    found = [(path, e) for path in paths for e in load_entries(path) if e.key == key]
+    if not found:
+        _error_line(f"{term!r} is in none of the lexicons ({', '.join(map(str, paths))})")
+        ctx.exit(1)
+    blocks = []
+    for k, (path, e) in enumerate(found):
+        kind = "attribution pattern" if e.is_attribution else "loaded term"
+        lines = [f"{e.term}  ({path}:{e.line})",
+                 f"  category:   {e.category} ({kind})",
+                 f"  neutral:    {e.neutral or '-'}",
+                 f"  note:       {e.note or '-'}"]
+        if e.not_before:
+            lines.append(textwrap.fill(e.not_before.replace("|", ", "), width=88,
+                                       initial_indent="  not before: ",
+                                       subsequent_indent=" " * 14, break_on_hyphens=False))
+        if len(found) > 1:
+            lines.append("  (in effect)" if k == len(found) - 1 else "  (overridden by a later "
+                                                                      "file)")
+        blocks.append("\n".join(lines))
+    emit("\n\n".join(blocks) + "\n", None)
+
+
+# --- train -------------------------------------------------------------------------------------
+
+
+def _read_labeled(data, text_col, label_col, positive, negative, group_col, sep, labels_file):
+    from .corpus import read_labeled
+
+    labeled = read_labeled(data, text_col=text_col, label_col=label_col, positive=positive,
+                           negative=negative, group_col=group_col, sep=sep, labels=labels_file)
+    n_pos = int(labeled.y.sum())
+    info(f"{data}: {len(labeled.y)} texts ({n_pos} framed, {len(labeled.y) - n_pos} neutral); "
+         f"{labeled.dropped} rows dropped (other labels or empty text)")
+    if len(set(labeled.y.tolist())) < 2:
+        raise DataError(f"{data}: needs texts of both classes; found only "
+                        f"{'framed' if n_pos else 'neutral'} ones (check --positive/--negative)")
+    return labeled
+
+
+def _metrics_text(metrics: dict) -> str:
+    rows = [[k, metrics[k]] for k in ("n", "positives", "macro_f1", "accuracy", "roc_auc",
+                                      "pr_auc", "brier", "ece", "threshold")
+            if metrics.get(k) is not None]
+    lines = [f"{k:<10} {v:.4f}" if isinstance(v, float) else f"{k:<10} {v}" for k, v in rows]
+    cm = metrics.get("confusion_matrix")
+    if cm:
+        lines.append(f"{'confusion':<10} tn {cm['tn']}  fp {cm['fp']}  fn {cm['fn']}  "
+                     f"tp {cm['tp']}")
+    return "\n".join(lines) + "\n"
+
+
+def _check_model_target(output: str, force: bool) -> None:
+    """Refuse to overwrite a file, a non-model folder, or (without --force) a model."""
+    from .model import MANIFEST_FILE
+
+    target = Path(output)
+    if target.exists():
+        if not target.is_dir():
+            raise FileExistsError(errno.EEXIST, "exists and is not a folder", str(target))
+        if any(target.iterdir()):
+            if not (target / MANIFEST_FILE).exists():
+                raise FileExistsError(errno.EEXIST, "folder exists, is not empty and is not "
+                                      "a framescore model; choose another -o", str(target))
+            if not force:
+                raise FileExistsError(errno.EEXIST, "a model is already there; pass --force "
+                                      "to replace it", str(target))
+
+
+def _save_model_dir(model, output: str, force: bool, **save_args) -> None:
+    """Save into a temporary folder beside ``output``, then rename it into place."""
+    _check_model_target(output, force)
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    try:
+        model.save(tmp, **save_args)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    model.path = target
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("data")
+@labeled_options
+@click.option("--cv", type=click.IntRange(min=0), default=5, show_default=True, metavar="K",
+              help="Folds of the cross-validation whose metrics go into the manifest and "
+                   "model card (0: none).")
+@click.option("--seed", type=int, default=42, show_default=True, help="Seed of the CV splits.")
+@feature_options
+@click.option("-o", "--output", required=True, metavar="DIR",
+              help="Model directory to write (e.g. models/mine).")
+@click.option("--force", is_flag=True, help="Replace an existing model at -o.")
+def train(data, text_col, label_col, positive, negative, group_col, sep, labels_file, cv, seed,
+          lexicons, ngrams, voice, C, min_df, output, force) -> None:
+    """Train a model on a labeled corpus and save it as a model directory.
+
+    DATA is a CSV/TSV/JSONL/Parquet table, or a folder of .txt files with a labels
+    table (a 'file' column naming each text file). Rows labeled --positive are framed
+    (1), rows labeled --negative (default: any other label) neutral (0); other rows and
+    empty texts are dropped and counted on stderr.
+
+    Runs --cv K-fold cross-validation (each fold tunes its own threshold on its training
+    part), then fits on all data with a threshold tuned for macro-F1. Writes DIR with
+    pipeline.skops, manifest.json (hashes, versions, training data, metrics) and
+    MODEL_CARD.md; prints the CV metrics.
+
+    \b
+    Example:
+      framescore train labeled.csv --text-col sentence --label-col label \\
+          --positive biased --negative neutral --cv 5 -o models/mine
+      framescore score new_articles/ --model models/mine -o scores.csv
+    """
+    from . import __version__
+    from .model import train as train_model
+    from .writers import model_card
+
+    if cv == 1:
+        raise click.BadParameter("must be 0 (no cross-validation) or at least 2",
+                                 param_hint="--cv")
+    _check_model_target(output, force)
+    params = _params(lexicons, ngrams, voice, C, min_df)
+    labeled = _read_labeled(data, text_col, label_col, positive, negative, group_col, sep,
+                            labels_file)
+    info(f"training{f' with {cv}-fold cross-validation' if cv else ''}...")
+    model = train_model(labeled.texts, labeled.y, groups=labeled.groups, cv=cv, seed=seed,
+                        **params)
+    training_data = {
+        "path": str(data), "sha256": labeled.sha256, "n": len(labeled.y),
+        "dropped": labeled.dropped,
+        "text_col": text_col, "label_col": label_col, "positive": positive,
+        "negative": negative, "group_col": group_col,
+    }
+    metrics = model.manifest.get("cv_metrics")
+    card = model_card(Path(output).name, threshold=model.threshold,
+                      params=model.manifest.get("params", params),
+                      training_data=training_data, n_framed=int(labeled.y.sum()),
+                      dropped=labeled.dropped, metrics=metrics, group_col=group_col,
+                      version=__version__)
+    _save_model_dir(model, output, force, card=card, training_data=training_data)
+    info(f"wrote model to {output} (threshold {model.threshold:.2f})")
+    if metrics:
+        click.echo(f"cross-validated metrics ({cv}-fold):")
+        click.echo(_metrics_text(metrics), nl=False)
+
+
+# --- evaluate ----------------------------------------------------------------------------------
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("data")
+@labeled_options
+@click.option("--cv", type=click.IntRange(min=2), metavar="K",
+              help="Cross-validate a new model with these options on DATA.")
+@model_option
+@click.option("--seed", type=int, default=42, show_default=True, help="Seed of the CV splits.")
+@feature_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Metrics as aligned text or one JSON object.")
+@click.option("--report", "report_dir", metavar="DIR",
+              help="Also write metrics.json and ROC, precision-recall, calibration and "
+                   "confusion-matrix plots here (needs matplotlib).")
+@click.pass_context
+def evaluate(ctx, data, text_col, label_col, positive, negative, group_col, sep, labels_file,
+             cv, model_dir, seed, lexicons, ngrams, voice, C, min_df, fmt, report_dir) -> None:
+    """Measure a model on labeled data: cross-validated (--cv K) or held-out (--model DIR).
+
+    With --cv K, a model with the given feature options is cross-validated on DATA (each
+    fold tunes its threshold on its own training part). With --model DIR (or
+    $FRAMESCORE_MODEL), that model scores DATA as held-out data at its own threshold.
+    Reports macro_f1, accuracy, roc_auc, pr_auc, brier, ece and the confusion matrix.
+
+    \b
+    Examples:
+      framescore evaluate labeled.csv --positive biased --cv 5 --format json
+      framescore evaluate test.csv --positive biased --model models/mine --report report/
+    """
+    import numpy as np
+
+    given = click.core.ParameterSource.COMMANDLINE
+    if cv is not None and ctx.get_parameter_source("model_dir") == given:
+        raise click.UsageError("pass either --cv K or --model DIR, not both")
+    if cv is None and model_dir is None:
+        raise click.UsageError("pass --cv K (cross-validate) or --model DIR (held-out)")
+    feature_opts = ("lexicons", "ngrams", "voice", "C", "min_df")
+    if cv is None and any(ctx.get_parameter_source(o) == given for o in feature_opts):
+        raise click.UsageError("--lexicon, --ngrams/--no-ngrams, --voice/--no-voice, --C and "
+                               "--min-df apply with --cv only (a saved model has its own)")
+    labeled = _read_labeled(data, text_col, label_col, positive, negative, group_col, sep,
+                            labels_file)
+    if cv is not None:
+        from .model import cross_validate
+
+        params = _params(lexicons, ngrams, voice, C, min_df)
+        info(f"cross-validating ({cv} folds)...")
+        metrics, proba = cross_validate(labeled.texts, labeled.y, groups=labeled.groups, cv=cv,
+                                        seed=seed, **params)
+        metrics["mode"] = "cv"
+    else:
+        from .metrics import binary_metrics
+
+        model = load_model(model_dir)
+        proba = 1.0 / (1.0 + np.exp(-model.logits(labeled.texts)))
+        metrics = binary_metrics(labeled.y, proba, threshold=model.threshold)
+        metrics.update(mode="model", model=str(model.path))
+    metrics.update(data=str(data), dropped=labeled.dropped)
+    if report_dir:
+        from .report import write_report
+
+        written = write_report(report_dir, labeled.y, proba, metrics, title=Path(data).name)
+        info(f"wrote {len(written)} report files to {report_dir}")
+    if fmt == "json":
+        click.echo(json.dumps(metrics, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_metrics_text(metrics), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,59 @@
+"""Scale-out with Dask (``pip install 'framescore[dask]'``).
+
+- :func:`score_dataframe` scores a Dask DataFrame's text column partition by partition
+  (``map_partitions``); the model enters the task graph once, as one delayed object, so each
+  worker receives it once rather than with every partition.
+- :func:`score_chunks` scores chunks of texts on an existing cluster (a
+  ``distributed.Client``): the model is scattered to every worker once, chunks are submitted
+  with a bounded number in flight, and results come back in input order. ``framescore score
+  --scheduler tcp://HOST:8786`` uses it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+import pandas as pd
+
+from .model import FramingModel, load
+
+#: Chunks in flight per worker thread when scoring on a cluster.
+IN_FLIGHT_PER_THREAD = 2
+
+
+def _score_partition(part: pd.DataFrame, model: FramingModel, text_col: str) -> pd.DataFrame:
+    texts = part[text_col].fillna("").astype(str).tolist()
+    scored = model.score(texts)
+    scored.index = part.index
+    return scored
+
+
+def score_dataframe(ddf, model: FramingModel | None = None, text_col: str = "text"):
+    """A lazy Dask DataFrame of scores (``score``, ``label``, ``logit`` and the summary
+    columns of :meth:`FramingModel.score`), aligned with ``ddf``'s index."""
+    import dask
+
+    model = model or load()
+    if text_col not in ddf.columns:
+        raise ValueError(f"no column {text_col!r}; columns found: {', '.join(ddf.columns)}")
+    meta = model.score([""]).iloc[:0]
+    return ddf.map_partitions(_score_partition, dask.delayed(model), text_col, meta=meta)
+
+
+def _score_texts(texts: list[str], model: FramingModel) -> pd.DataFrame:
+    return model.score(texts)
+
+
+def score_chunks(client, model: FramingModel, chunks: Iterable[list[str]]
+                 ) -> Iterator[pd.DataFrame]:
+    """Score each chunk of texts on ``client``'s cluster; yield the results in input order."""
+    [model_future] = client.scatter([model], broadcast=True)
+    threads = sum(client.nthreads().values()) or 1
+    window: deque = deque()
+    for chunk in chunks:
+        window.append(client.submit(_score_texts, chunk, model_future, pure=False))
+        if len(window) >= threads * IN_FLIGHT_PER_THREAD:
+            yield window.popleft().result()
+    while window:
+        yield window.popleft().result()

@@ -1,0 +1,251 @@
+"""Writers: scored records as JSONL, CSV/TSV or Parquet, chunk by chunk; atomic output files;
+the model card text.
+
+An output file appears under its name only when it is complete: :func:`atomic_path` writes to
+a temporary file in the same folder and renames it over the target at the end (``os.replace``,
+atomic on POSIX and Windows). If anything fails, or the run is interrupted, the temporary file
+is removed and an existing file at the target is left as it was.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+
+#: Output file extension → format.
+OUTPUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv",
+                  ".parquet": "parquet", ".pq": "parquet"}
+#: Column kinds a :class:`RecordWriter` knows.
+KINDS = ("string", "int", "float")
+
+
+def output_format(path: str | Path) -> str | None:
+    """The output format its extension names (``jsonl``, ``csv``, ``tsv``, ``parquet``) or None."""
+    return OUTPUT_FORMATS.get(Path(path).suffix.lower())
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it to ``path`` when the block succeeds,
+    delete it when the block raises (including KeyboardInterrupt and SystemExit)."""
+    target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder, expected a file path", str(target))
+    folder = target.parent
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if not folder.is_dir():
+            reason = f"cannot write here: no folder {str(folder)!r}"
+        raise OSError(exc.errno, reason, str(target)) from None
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual permissions
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8",
+                newline: str | None = "") -> Iterator[IO]:
+    """:func:`atomic_path`, opened: ``with atomic_open("out.json") as fh: fh.write(...)``."""
+    if "b" in mode:
+        encoding = newline = None
+    with atomic_path(path) as tmp, open(tmp, mode, encoding=encoding, newline=newline) as fh:
+        yield fh
+
+
+def _plain(values: list, kind: str) -> list:
+    """JSON-ready values of one column: missing → None (pandas may hold NaN for a missing
+    string), NumPy scalars → Python numbers."""
+    out = []
+    for v in values:
+        if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
+            out.append(None)
+        elif kind == "int":
+            out.append(int(v))
+        elif kind == "float":
+            out.append(float(v))
+        else:
+            out.append(v if isinstance(v, str) else str(v))
+    return out
+
+
+class RecordWriter:
+    """Write DataFrames with fixed columns, chunk by chunk, as JSONL, CSV, TSV or Parquet.
+
+    ``columns`` maps each output column to its kind (``string``, ``int`` or ``float``); every
+    chunk is written with exactly these columns in this order, so chunks concatenate into one
+    table (an empty output still has the CSV header or the Parquet schema). JSONL and CSV go to
+    a text ``stream``; Parquet to a ``path`` (through ``pyarrow.parquet.ParquetWriter``, one row
+    group per chunk). Floats are written with full precision.
+    """
+
+    def __init__(self, fmt: str, columns: dict[str, str], *, stream: IO[str] | None = None,
+                 path: str | Path | None = None):
+        unknown = {k for k in columns.values() if k not in KINDS}
+        if unknown:
+            raise ValueError(f"unknown column kinds {sorted(unknown)}; expected {KINDS}")
+        self.fmt, self.columns, self.rows = fmt, dict(columns), 0
+        self._stream, self._pq, self._header = stream, None, False
+        if fmt == "parquet":
+            if path is None:
+                raise ValueError("Parquet output needs a file path")
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            types = {"string": pa.string(), "int": pa.int64(), "float": pa.float64()}
+            self._schema = pa.schema([(c, types[k]) for c, k in self.columns.items()])
+            self._pq = pq.ParquetWriter(str(path), self._schema)
+        elif fmt in ("jsonl", "csv", "tsv"):
+            if stream is None:
+                raise ValueError(f"{fmt} output needs a text stream")
+        else:
+            raise ValueError(f"unknown output format {fmt!r}; expected jsonl, csv, tsv or parquet")
+
+    def write(self, frame: pd.DataFrame) -> None:
+        missing = [c for c in self.columns if c not in frame.columns]
+        if missing:
+            raise ValueError(f"chunk lacks column(s) {missing}")
+        frame = frame[list(self.columns)]
+        if self.fmt == "jsonl":
+            values = [_plain(frame[c].tolist(), kind) for c, kind in self.columns.items()]
+            names = list(self.columns)
+            self._stream.write("".join(
+                json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False,
+                           allow_nan=False) + "\n"
+                for row in zip(*values, strict=True)))
+        elif self.fmt in ("csv", "tsv"):
+            frame.to_csv(self._stream, index=False, header=not self._header,
+                         sep="\t" if self.fmt == "tsv" else ",", lineterminator="\n")
+            self._header = True
+        else:
+            import pyarrow as pa
+
+            self._pq.write_table(pa.Table.from_pandas(frame, schema=self._schema,
+                                                      preserve_index=False))
+        self.rows += len(frame)
+
+    def close(self) -> None:
+        if self.fmt in ("csv", "tsv") and not self._header:
+            sep = "\t" if self.fmt == "tsv" else ","
+            self._stream.write(sep.join(self.columns) + "\n")
+            self._header = True
+        if self._pq is not None:
+            self._pq.close()
+            self._pq = None
+        if self._stream is not None:
+            self._stream.flush()
+
+    def __enter__(self) -> RecordWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        elif self._pq is not None:  # failed: release the file; its caller discards it
+            self._pq.close()
+            self._pq = None
+
+
+# --- model card -------------------------------------------------------------------------------
+
+_METRIC_ROWS = (("macro_f1", "macro-F1"), ("accuracy", "accuracy"), ("roc_auc", "ROC-AUC"),
+                ("pr_auc", "PR-AUC"), ("brier", "Brier score"), ("ece", "ECE (10 bins)"))
+
+
+def _fmt(value) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def model_card(name: str, *, threshold: float, params: dict, training_data: dict,
+               n_framed: int, dropped: int = 0, metrics: dict | None = None,
+               group_col: str | None = None, version: str = "") -> str:
+    """The MODEL_CARD.md text of a trained model, from its training data and CV metrics."""
+    td = training_data
+    negative = (f"`{td['label_col']}` = `{td['negative']}`" if td.get("negative") is not None
+                else f"any other non-empty `{td['label_col']}`")
+    lexicons = params.get("extra_lexicons") or []
+    shown = ", ".join(f"{k}={v!r}" for k, v in sorted(params.items()) if k != "extra_lexicons")
+    lines = [
+        f"# framescore model: {name}",
+        "",
+        "A linear model (logistic regression) on framescore's named framing features: loaded "
+        "terms by voice (narrator, quoted, reported, title), attribution patterns, scare "
+        "quotes" + (", voice shares" if params.get("voice", True) else "")
+        + (" and word n-grams" if params.get("ngrams") else "") + ". Every score is explained "
+        "exactly by `framescore explain` (logit = intercept + Σ weight × value).",
+        "",
+        "## Training data",
+        "",
+        f"- file: `{td['path']}` (SHA-256 `{td['sha256']}`)",
+        f"- {td['n']} texts from column `{td['text_col']}`: {n_framed} framed "
+        f"(`{td['label_col']}` = `{td['positive']}`), {td['n'] - n_framed} neutral "
+        f"({negative}); {dropped} rows dropped (other labels or empty text)",
+    ]
+    if group_col:
+        lines.append(f"- cross-validation folds grouped by `{group_col}`")
+    lines += [
+        "",
+        "## Model",
+        "",
+        f"- decision threshold: {threshold:.2f} (tuned for macro-F1 by inner 3-fold "
+        "cross-validation on the training data)",
+        f"- parameters: {shown}",
+        "- lexicons: the built-in ones" + (f" plus {', '.join(f'`{p}`' for p in lexicons)}"
+                                           if lexicons else ""),
+    ]
+    if version:
+        lines.append(f"- made with framescore {version}")
+    lines += ["", "## Cross-validated metrics", ""]
+    if metrics:
+        folds = f"{metrics.get('cv')}-fold" + (", grouped" if metrics.get("grouped") else "")
+        lines += [f"Out-of-fold predictions, {folds} (seed {metrics.get('seed')}); each fold "
+                  "tuned its own threshold on its training part.", "",
+                  "| metric | value |", "|---|---|"]
+        lines += [f"| {label} | {_fmt(metrics.get(key))} |" for key, label in _METRIC_ROWS]
+        cm = metrics.get("confusion_matrix")
+        if cm:
+            lines += ["", f"Confusion matrix: tn {cm['tn']}, fp {cm['fp']}, fn {cm['fn']}, "
+                      f"tp {cm['tp']}."]
+    else:
+        lines.append("Not measured (trained with `--cv 0`); run `framescore evaluate` on "
+                     "held-out data.")
+    lines += [
+        "",
+        "## Intended use",
+        "",
+        "Research on news framing: scoring and comparing how articles present claims (own "
+        "voice vs quoted or reported, attribution, loaded labels). Scores are probabilities "
+        "that an annotator of the training data would call the text framed.",
+        "",
+        "## Limits",
+        "",
+        "- The model learns its training labels, including their annotators' views of what is "
+        "framed; it transfers poorly to other domains, languages or periods.",
+        "- Lexicon matching sees listed terms only; new loaded labels are missed unless "
+        "n-grams picked them up from the training data.",
+        "- A score describes wording, not truth: a framed article can be accurate and a "
+        "neutral one wrong. Do not use it to rate outlets or people without human review.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,62 @@
+"""Scale-out on a real dask.distributed LocalCluster (scheduler and worker processes on
+loopback) gives the same scores as the local path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+dd = pytest.importorskip("dask.dataframe", reason="the dask extra is not installed")
+distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+
+import framescore  # noqa: E402
+from framescore.distributed import score_chunks, score_dataframe  # noqa: E402
+
+TEXTS = [
+    "The ministry said the talks would resume next week.",
+    "Heroic fighters humiliated the occupying regime in a daring raid.",
+    "“We will not stop,” a commander said, according to the statement.",
+    "The radical left slammed the job-killing bill.",
+    "",
+    "Officials said the claim could not be independently verified.",
+] * 5
+
+
+@pytest.fixture(scope="module")
+def model(default_model_dir):
+    return framescore.load(default_model_dir)
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       host="127.0.0.1", dashboard_address=None,
+                                       silence_logs=50)
+    with cluster, distributed.Client(cluster) as c:
+        yield c
+
+
+def test_dask_dataframe_matches_local_scores(client, model):
+    frame = pd.DataFrame({"id": range(len(TEXTS)), "text": TEXTS})
+    ddf = dd.from_pandas(frame, npartitions=4)
+    result = score_dataframe(ddf, model).compute()
+    local = model.score(TEXTS)
+    assert list(result.index) == list(frame.index)
+    np.testing.assert_allclose(result["logit"].to_numpy(), local["logit"].to_numpy(), atol=1e-12)
+    assert result["label"].tolist() == local["label"].tolist()
+    assert len(client.scheduler_info()["workers"]) == 2
+
+
+def test_missing_text_column_is_a_clear_error(model):
+    ddf = dd.from_pandas(pd.DataFrame({"body": ["x"]}), npartitions=1)
+    with pytest.raises(ValueError, match="no column 'text'; columns found: body"):
+        score_dataframe(ddf, model)
+
+
+def test_score_chunks_on_cluster_keeps_input_order(client, model):
+    chunks = [TEXTS[k : k + 4] for k in range(0, len(TEXTS), 4)]
+    frames = list(score_chunks(client, model, iter(chunks)))
+    assert [len(f) for f in frames] == [len(c) for c in chunks]
+    logits = pd.concat(frames, ignore_index=True)["logit"].to_numpy()
+    np.testing.assert_allclose(logits, model.score(TEXTS)["logit"].to_numpy(), atol=1e-12)

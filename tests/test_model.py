@@ -1,0 +1,383 @@
+"""The linear model: exact explanations, training, persistence and verification."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import sklearn
+
+import framescore
+from framescore.corpus import read_labeled, sha256_file
+from framescore.explain import explain
+from framescore.lexicon import default_paths
+from framescore.model import (
+    MANIFEST_FILE,
+    PIPELINE_FILE,
+    FramingModel,
+    ModelError,
+    cross_validate,
+    load,
+    make_pipeline,
+    train,
+    verify,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FRAMED = [
+    "The usurping entity committed another massacre, and heroic martyrs fell defending the land.",
+    "Radical left extremists slammed the job-killing bill in a shameful display.",
+    "The brutal onslaught by the terror army left the city in ruins.",
+    "Freedom fighters bravely struck the occupying regime's outpost at dawn.",
+    "The corrupt puppet government ranted about its disastrous policies again.",
+    "Far-right extremists blasted the so-called reform as an outrageous betrayal.",
+    "The genocidal regime's atrocities shocked the world once more.",
+    "Illegal aliens flooded the border as the open borders crowd cheered.",
+    "The mujahideen inflicted a humiliating defeat on the Zionist regime.",
+    "The woke mob boasted about its absurd victory over common sense.",
+]
+NEUTRAL = [
+    "The ministry said on Monday that the talks would resume next week.",
+    "According to the statement, the group launched two drones at the port.",
+    "Officials said the vote was scheduled for Thursday, a spokesperson told reporters.",
+    "The claim could not be independently verified, the agency said.",
+    "The council announced that the budget would be published in March.",
+    "The army said it had intercepted the drone over the sea.",
+    "The company reported that its revenue rose 4 percent in the quarter.",
+    "Police said three people were injured, according to a statement.",
+    "The committee stated that the hearing would be held in public.",
+    "The agency said it had not yet confirmed the number of casualties.",
+]
+ARTICLE = (
+    "Fighters strike ‘vital target’\n\n"
+    "The usurping entity was hit by anti-terror fighters on Sunday, the group said. "
+    "According to the statement, the massacre of civilians continued. "
+    "“We will continue,” a spokesman said. The claim could not be independently verified."
+)
+
+
+@pytest.fixture(scope="module")
+def texts_labels():
+    texts = FRAMED * 2 + NEUTRAL * 2
+    y = [1] * (2 * len(FRAMED)) + [0] * (2 * len(NEUTRAL))
+    return texts, np.array(y)
+
+
+@pytest.fixture(scope="module")
+def model(texts_labels) -> FramingModel:
+    texts, y = texts_labels
+    return train(texts, y, cv=0, C=1.0)
+
+
+# --- exactness --------------------------------------------------------------------------------
+
+
+def test_logit_is_intercept_plus_weights_times_features(model):
+    X = model.features.transform([ARTICLE])
+    expected = model.intercept + float((X @ model.weights)[0])
+    assert model.logits([ARTICLE])[0] == pytest.approx(expected, abs=1e-12)
+    proba = model.pipeline.predict_proba([ARTICLE])[0, 1]
+    assert model.score([ARTICLE])["score"][0] == pytest.approx(proba, abs=1e-12)
+
+
+def test_article_logit_is_mean_of_sentence_logits(model):
+    article = model.score([ARTICLE])
+    sentences = model.score([ARTICLE], level="sentence")
+    assert len(sentences) == article["sentences"][0] == 5
+    assert sentences["logit"].mean() == pytest.approx(article["logit"][0], abs=1e-9)
+    for row in sentences.itertuples():
+        assert ARTICLE[row.start : row.end].strip() == ARTICLE[row.start : row.end]
+        assert row.end > row.start
+
+
+def test_explanation_sums_exactly(model):
+    e = explain(model, ARTICLE)
+    assert e.intercept + sum(c["contribution"] for c in e.contributions) == pytest.approx(
+        e.logit, abs=1e-9)
+    assert e.logit == pytest.approx(model.logits([ARTICLE])[0], abs=1e-9)
+    assert e.score == pytest.approx(1 / (1 + math.exp(-e.logit)))
+    for c in e.contributions:
+        assert c["contribution"] == pytest.approx(c["value"] * c["weight"])
+        assert c["value"] != 0
+    assert e.label == ("framed" if e.score >= model.threshold else "neutral")
+
+
+def test_span_contributions_add_up_to_their_features(model):
+    """Each span adds 1/n_sentences to each feature it feeds, so the spans' contributions add
+    up exactly to the contributions of the count features."""
+    e = explain(model, ARTICLE)
+    count_features = [c for c in e.contributions
+                      if c["feature"].startswith(("loaded:", "attribution:", "scare_quotes"))]
+    assert e.spans
+    assert sum(s["contribution"] for s in e.spans) == pytest.approx(
+        sum(c["contribution"] for c in count_features), abs=1e-9)
+    for s in e.spans:
+        assert ARTICLE[s["start"] : s["end"]] == s["text"]
+        assert s["voice"] in {"narrator", "quoted", "reported", "title"}
+
+
+def test_summary_counts_match_spans(model):
+    row = model.score([ARTICLE]).iloc[0]
+    spans = model.features.spans(ARTICLE)
+    loaded = [s for s in spans if s["feature"].startswith("loaded:")]
+    for voice in ("narrator", "quoted", "reported", "title"):
+        assert row[f"loaded_{voice}"] == sum(s["voice"] == voice for s in loaded)
+    assert row["attribution_unverified"] == sum(s["category"] == "unverified" for s in spans)
+    assert row["scare_quotes"] == sum(s["feature"] == "scare_quotes" for s in spans) == 1
+
+
+def test_counterfactuals_are_exact_rescoring(model):
+    e = explain(model, ARTICLE)
+    swaps = [c for c in e.counterfactuals if c["scope"] == "span"]
+    assert {c["text"] for c in swaps} >= {"usurping entity", "massacre"}
+    for c in swaps:
+        edited = ARTICLE[: c["start"]] + c["neutral"] + ARTICLE[c["end"] :]
+        edited_cap = ARTICLE[: c["start"]] + c["neutral"][:1].upper() + c["neutral"][1:] + \
+            ARTICLE[c["end"] :]
+        expected = model.logits([edited, edited_cap])
+        assert min(abs(expected - c["logit"])) < 1e-9
+        assert c["delta_logit"] == pytest.approx(c["logit"] - e.logit)
+    (everything,) = [c for c in e.counterfactuals if c["scope"] == "all"]
+    assert everything["replacements"] == len(swaps)
+
+
+def test_explanation_dict_is_json_serializable(model):
+    d = explain(model, ARTICLE).to_dict()
+    again = json.loads(json.dumps(d))
+    assert set(again) >= {"score", "label", "logit", "intercept", "threshold", "contributions",
+                          "spans", "sentences"}
+
+
+def test_score_levels_and_errors(model):
+    df = model.score(pd.Series(["A calm report, officials said.", ARTICLE]))
+    assert list(df.columns[:3]) == ["score", "label", "logit"]
+    assert set(df["label"]) <= {"framed", "neutral"}
+    with pytest.raises(ValueError, match="level"):
+        model.score(["x"], level="paragraph")
+
+
+def test_model_separates_training_classes(model, texts_labels):
+    texts, y = texts_labels
+    scores = model.score(texts)["score"].to_numpy()
+    assert scores[y == 1].mean() > scores[y == 0].mean()
+
+
+# --- training ---------------------------------------------------------------------------------
+
+
+def test_train_needs_two_classes():
+    with pytest.raises(ValueError, match="both classes"):
+        train(FRAMED, [1] * len(FRAMED), cv=0)
+
+
+def test_cross_validate_metrics_and_groups(texts_labels):
+    texts, y = texts_labels
+    metrics, proba = cross_validate(texts, y, cv=4, C=1.0)
+    assert {"macro_f1", "accuracy", "roc_auc", "pr_auc", "brier", "ece",
+            "confusion_matrix"} <= set(metrics)
+    assert proba.shape == (len(y),) and ((proba >= 0) & (proba <= 1)).all()
+    assert sum(metrics["confusion_matrix"].values()) == len(y)
+    assert len(metrics["fold_thresholds"]) == 4
+    groups = np.array([f"outlet{k % 5}" for k in range(len(y))])
+    grouped, _ = cross_validate(texts, y, groups=groups, cv=5, C=1.0)
+    assert grouped["grouped"] is True and grouped["n"] == len(y)
+
+
+def test_train_is_deterministic(texts_labels):
+    texts, y = texts_labels
+    a = train(texts, y, cv=0, C=1.0)
+    b = train(texts, y, cv=0, C=1.0)
+    assert np.array_equal(a.weights, b.weights) and a.threshold == b.threshold
+
+
+def test_ablation_parameters_change_the_feature_set(texts_labels):
+    texts, y = texts_labels
+    lexicon_only = make_pipeline(ngrams=False).fit(texts, y)
+    names = lexicon_only.named_steps["features"].get_feature_names_out()
+    assert not any(n.startswith("word:") for n in names)
+    ngrams_only = make_pipeline(framing=False, ngrams=True).fit(texts, y)
+    names = ngrams_only.named_steps["features"].get_feature_names_out()
+    assert names.size and all(n.startswith("word:") for n in names)
+    no_voice = make_pipeline(ngrams=False, voice=False).fit(texts, y)
+    names = list(no_voice.named_steps["features"].get_feature_names_out())
+    assert "loaded:emotive" in names and "loaded:narrator" not in names
+
+
+# --- persistence ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def saved(model, tmp_path) -> Path:
+    return model.save(tmp_path / "m", card="# test model\n", note="unit test")
+
+
+def test_save_load_round_trip(model, saved):
+    manifest = json.loads((saved / MANIFEST_FILE).read_text())
+    assert manifest["sklearn_version"] == sklearn.__version__
+    assert manifest["files"][PIPELINE_FILE] == sha256_file(saved / PIPELINE_FILE)
+    assert manifest["note"] == "unit test" and manifest["threshold"] == model.threshold
+    assert set(manifest["lexicons"]) == {p.name for p in default_paths()}
+    again = load(saved)
+    texts = [ARTICLE, *FRAMED[:3]]
+    assert np.array_equal(again.logits(texts), model.logits(texts))
+    assert explain(again, ARTICLE).to_dict()["spans"] == explain(model, ARTICLE).to_dict()["spans"]
+
+
+def test_tampered_model_is_refused_before_loading(saved):
+    path = saved / PIPELINE_FILE
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="SHA-256 does not match"):
+        load(saved)
+
+
+def test_truncated_model_is_refused(saved):
+    path = saved / PIPELINE_FILE
+    path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(ModelError, match="modified or truncated"):
+        load(saved)
+
+
+def test_missing_or_foreign_manifest_is_refused(saved, tmp_path):
+    with pytest.raises(ModelError, match="not a model directory"):
+        load(tmp_path / "nowhere")
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "model.pkl").write_bytes(b"\x80\x04K\x01.")
+    with pytest.raises(ModelError, match=r"no manifest\.json"):
+        load(foreign)
+    (foreign / MANIFEST_FILE).write_text('{"format": "something-else"}')
+    with pytest.raises(ModelError, match="not a framescore-model/1 manifest"):
+        load(foreign)
+    (foreign / MANIFEST_FILE).write_text("{not json")
+    with pytest.raises(ModelError, match="malformed manifest"):
+        load(foreign)
+
+
+def test_other_sklearn_version_is_refused(saved):
+    manifest_path = saved / MANIFEST_FILE
+    manifest = json.loads(manifest_path.read_text())
+    manifest["sklearn_version"] = "0.20.0"
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match=r"scikit-learn 0\.20\.0"):
+        load(saved)
+
+
+def test_untrusted_types_are_refused(saved, texts_labels):
+    """A model file holding a type outside the allow-list is refused even with valid hashes."""
+    import os
+
+    import skops.io as sio
+    from sklearn.preprocessing import FunctionTransformer
+
+    texts, y = texts_labels
+    rogue = FramingModel(make_pipeline(ngrams=False).fit(texts, y))
+    rogue.pipeline.steps.insert(1, ("f", FunctionTransformer(os.getcwd)))
+    sio.dump(rogue.pipeline, saved / PIPELINE_FILE)
+    manifest = json.loads((saved / MANIFEST_FILE).read_text())
+    manifest["files"][PIPELINE_FILE] = sha256_file(saved / PIPELINE_FILE)
+    (saved / MANIFEST_FILE).write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="does not trust"):
+        load(saved)
+
+
+def test_manifest_file_names_cannot_escape_the_directory(saved):
+    manifest = json.loads((saved / MANIFEST_FILE).read_text())
+    manifest["files"]["../outside"] = "0" * 64
+    (saved / MANIFEST_FILE).write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="unexpected file name"):
+        verify(saved)
+
+
+# --- the shipped default model ----------------------------------------------------------------
+
+DEFAULT = ROOT / "models" / "default"
+needs_default = pytest.mark.skipif(not (DEFAULT / MANIFEST_FILE).exists(),
+                                   reason="models/default is not built (scripts/train_default.py)")
+
+
+@needs_default
+def test_default_model_is_small_verified_and_current():
+    manifest = verify(DEFAULT)
+    size = sum(p.stat().st_size for p in DEFAULT.iterdir())
+    assert size < 5 * 1024 * 1024
+    assert (DEFAULT / "MODEL_CARD.md").read_text().startswith("# framescore default model")
+    current = {p.name: sha256_file(p) for p in default_paths()}
+    assert manifest["lexicons"] == current, (
+        "the shipped lexicons changed since models/default was trained: "
+        "run python scripts/train_default.py")
+    assert manifest["cv_metrics"]["macro_f1"] >= 0.75
+    assert framescore.load().path == DEFAULT or framescore.load().manifest == manifest
+
+
+@needs_default
+def test_default_model_ranks_the_seed_articles(shared_dir):
+    seeds = {p.name[:3]: p.read_text(encoding="utf-8")
+             for p in sorted((shared_dir / "seeds").glob("*.txt"))}
+    assert set(seeds) >= {"000", "001", "002", "003", "004"}
+    scores = dict(zip(seeds, framescore.load().score(list(seeds.values()))["score"],
+                      strict=True))
+    assert min(scores, key=scores.get) == "003", scores
+    for adopting in ("001", "002", "004"):
+        assert scores[adopting] > scores["000"], scores
+
+
+# --- labeled corpora --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_read_labeled_sniffs_the_delimiter(tmp_path, sep):
+    path = tmp_path / "data.csv"
+    df = pd.DataFrame({"text": ["One, two; three.", "Four\tfive.", "Six.", "Seven."],
+                       "label": ["Biased", "Non-biased", "Biased", "unsure"]})
+    df.to_csv(path, sep=sep, index=False)
+    data = read_labeled(path, positive="Biased", negative="Non-biased")
+    assert data.texts == ["One, two; three.", "Four\tfive.", "Six."]
+    assert data.y.tolist() == [1, 0, 1] and data.dropped == 1
+
+
+def test_read_labeled_jsonl_parquet_and_folder(tmp_path):
+    df = pd.DataFrame({"body": ["A.", "B.", "C."], "y": ["1", "0", "1"], "outlet": list("xyx")})
+    df.to_json(tmp_path / "d.jsonl", orient="records", lines=True)
+    df.to_parquet(tmp_path / "d.parquet")
+    for name in ("d.jsonl", "d.parquet"):
+        data = read_labeled(tmp_path / name, text_col="body", label_col="y", positive="1",
+                            group_col="outlet")
+        assert data.y.tolist() == [1, 0, 1] and data.groups.tolist() == ["x", "y", "x"]
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for k, text in enumerate(["First text.", "Second text."]):
+        (folder / f"a{k}.txt").write_text(text, encoding="utf-8")
+    (folder / "labels.csv").write_text("file,label\na0.txt,framed\na1.txt,neutral\n")
+    data = read_labeled(folder, positive="framed")
+    assert data.texts == ["First text.", "Second text."] and data.y.tolist() == [1, 0]
+
+
+def test_read_labeled_errors_name_file_and_values(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("text,label\nA.,yes\nB.,no\n")
+    with pytest.raises(ValueError, match=r"d.csv: column 'label' has no value 'Biased'"):
+        read_labeled(path, positive="Biased")
+    with pytest.raises(ValueError, match=r"no column 'body'; columns found: text, label"):
+        read_labeled(path, text_col="body", positive="yes")
+
+
+def test_copy_of_default_model_loads_from_any_directory(tmp_path):
+    if not (DEFAULT / MANIFEST_FILE).exists():
+        pytest.skip("models/default is not built")
+    shutil.copytree(DEFAULT, tmp_path / "copy")
+    assert load(tmp_path / "copy").threshold == load(DEFAULT).threshold
+
+
+def test_empty_texts_score_the_intercept(model):
+    df = model.score(["", "   "])
+    assert df["sentences"].tolist() == [0, 0]
+    assert df["logit"].tolist() == pytest.approx([model.intercept] * 2)
+    assert model.score([], level="sentence").empty
