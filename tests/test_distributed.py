@@ -55,8 +55,26 @@ def test_missing_text_column_is_a_clear_error(model):
 
 
 def test_score_chunks_on_cluster_keeps_input_order(client, model):
-    chunks = [TEXTS[k : k + 4] for k in range(0, len(TEXTS), 4)]
-    frames = list(score_chunks(client, model, iter(chunks)))
-    assert [len(f) for f in frames] == [len(c) for c in chunks]
-    logits = pd.concat(frames, ignore_index=True)["logit"].to_numpy()
+    chunks = [(k, TEXTS[k : k + 4]) for k in range(0, len(TEXTS), 4)]
+    results = list(score_chunks(client, model, iter(chunks)))
+    assert [tag for tag, _ in results] == [tag for tag, _ in chunks]
+    assert [len(f) for _, f in results] == [len(c) for _, c in chunks]
+    logits = pd.concat([f for _, f in results], ignore_index=True)["logit"].to_numpy()
     np.testing.assert_allclose(logits, model.score(TEXTS)["logit"].to_numpy(), atol=1e-12)
+
+
+def test_cli_scheduler_option_scores_on_the_cluster(client, model, default_model_dir, tmp_path):
+    from click.testing import CliRunner
+
+    from framescore.cli import cli
+
+    data = tmp_path / "in.jsonl"
+    pd.DataFrame({"text": [t or "x" for t in TEXTS]}).to_json(data, orient="records",
+                                                               lines=True)
+    runner = CliRunner()
+    args = ["score", str(data), "--model", str(default_model_dir), "--chunk-size", "7"]
+    local = runner.invoke(cli, args)
+    remote = runner.invoke(cli, [*args, "--scheduler", client.scheduler.address])
+    assert local.exit_code == 0 and remote.exit_code == 0, remote.output
+    assert remote.stdout == local.stdout
+    assert len(remote.stdout.splitlines()) == len(TEXTS)

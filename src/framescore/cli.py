@@ -395,11 +395,14 @@ def _worker_score(texts: list[str], level: str):
     return _score_texts(_WORKER_MODEL, texts, level)
 
 
-def scored_chunks(chunks: Iterator[list[Record]], model, level: str,
-                  jobs: int) -> Iterator[tuple[list[Record], object]]:
+def scored_chunks(chunks: Iterator[list[Record]], model, level: str, jobs: int,
+                  scheduler: str | None = None) -> Iterator[tuple[list[Record], object]]:
     """(chunk, scores of its records that have text), in input order. With ``jobs`` > 1 the
-    chunks are scored in worker processes, at most 2 × jobs chunks in flight, so memory stays
-    bounded however long the input is."""
+    chunks are scored in worker processes, with ``scheduler`` on a Dask cluster; either way
+    a bounded number of chunks is in flight, so memory stays flat however long the input is."""
+    if scheduler:
+        yield from _scored_on_cluster(chunks, model, level, scheduler)
+        return
     if jobs == 1:
         for chunk in chunks:
             yield chunk, _score_texts(model, [r.text for r in chunk if r.text is not None], level)
@@ -424,6 +427,23 @@ def scored_chunks(chunks: Iterator[list[Record]], model, level: str,
         while pending:
             done, result = pending.popleft()
             yield done, result.get()
+
+
+def _scored_on_cluster(chunks: Iterator[list[Record]], model, level: str, scheduler: str):
+    try:
+        from distributed import Client
+    except ImportError:
+        raise click.UsageError("--scheduler needs the dask extra: pip install "
+                               "'framescore[dask]'") from None
+    from .distributed import score_chunks
+
+    try:
+        client = Client(scheduler, timeout="10s")
+    except OSError as exc:
+        raise OSError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    with client:
+        tagged = ((chunk, [r.text for r in chunk if r.text is not None]) for chunk in chunks)
+        yield from score_chunks(client, model, tagged, level)
 
 
 def _kind(dtype) -> str:
@@ -458,6 +478,9 @@ def _progress(unit: str):
 @model_option
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Score in this many worker processes (same output as -j 1).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Score on an existing Dask cluster (e.g. tcp://10.0.0.5:8786) instead of "
+                   "locally; needs the dask extra. Output is the same as a local run.")
 @click.option("--chunk-size", type=click.IntRange(min=1), default=1000, show_default=True,
               help="Records read, scored and written at a time.")
 @click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail",
@@ -468,8 +491,8 @@ def _progress(unit: str):
 @click.option("--errors", "errors_path", metavar="PATH",
               help="With --on-error skip: write skipped records here as JSONL (source, row, "
                    "id, reason). Default: OUTPUT.errors.jsonl with -o, else lines on stderr.")
-def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, chunk_size,
-          on_error, errors_path) -> None:
+def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, scheduler,
+          chunk_size, on_error, errors_path) -> None:
     """Score articles: one output record per input record, in input order.
 
     INPUT is a .txt file (one article; its id is the file name), a folder (walked
@@ -493,7 +516,10 @@ def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, ch
       framescore score news.csv --text-col body --id-col url -o scores.parquet -j 4
       framescore score corpus/ --on-error skip -o scores.jsonl  # + scores.jsonl.errors.jsonl
       cat article.txt | framescore score - --level sentence
+      framescore score big.jsonl -o scores.parquet --scheduler tcp://scheduler:8786
     """
+    if scheduler and jobs > 1:
+        raise click.UsageError("use either -j/--jobs or --scheduler, not both")
     if output == "-":
         output = None
     if fmt is None:
@@ -546,7 +572,7 @@ def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, ch
         bar = stack.enter_context(_progress("records"))
         chunks = read_chunks(files, text_col=text_col, id_col=id_col, sep=sep, skip=skip,
                              size=chunk_size)
-        for chunk, frame in scored_chunks(chunks, model, level, jobs):
+        for chunk, frame in scored_chunks(chunks, model, level, jobs, scheduler):
             valid = [r for r in chunk if r.text is not None]
             bad = [r for r in chunk if r.text is None]
             if frame is not None:

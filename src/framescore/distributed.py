@@ -3,7 +3,7 @@
 - :func:`score_dataframe` scores a Dask DataFrame's text column partition by partition
   (``map_partitions``); the model enters the task graph once, as one delayed object, so each
   worker receives it once rather than with every partition.
-- :func:`score_chunks` scores chunks of texts on an existing cluster (a
+- :func:`score_chunks` scores tagged chunks of texts on an existing cluster (a
   ``distributed.Client``): the model is scattered to every worker once, chunks are submitted
   with a bounded number in flight, and results come back in input order. ``framescore score
   --scheduler tcp://HOST:8786`` uses it.
@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
+from typing import TypeVar
 
 import pandas as pd
 
 from .model import FramingModel, load
+
+T = TypeVar("T")
 
 #: Chunks in flight per worker thread when scoring on a cluster.
 IN_FLIGHT_PER_THREAD = 2
@@ -41,19 +44,24 @@ def score_dataframe(ddf, model: FramingModel | None = None, text_col: str = "tex
     return ddf.map_partitions(_score_partition, dask.delayed(model), text_col, meta=meta)
 
 
-def _score_texts(texts: list[str], model: FramingModel) -> pd.DataFrame:
-    return model.score(texts)
+def _score_texts(texts: list[str], model: FramingModel, level: str) -> pd.DataFrame | None:
+    return model.score(texts, level=level) if texts else None
 
 
-def score_chunks(client, model: FramingModel, chunks: Iterable[list[str]]
-                 ) -> Iterator[pd.DataFrame]:
-    """Score each chunk of texts on ``client``'s cluster; yield the results in input order."""
+def score_chunks(client, model: FramingModel, chunks: Iterable[tuple[T, list[str]]],
+                 level: str = "article") -> Iterator[tuple[T, pd.DataFrame | None]]:
+    """Score ``(tag, texts)`` chunks on ``client``'s cluster; yield ``(tag, scores)`` in input
+    order (scores is None for an empty chunk). At most two chunks per worker thread are in
+    flight, so memory stays bounded however long the input is."""
     [model_future] = client.scatter([model], broadcast=True)
     threads = sum(client.nthreads().values()) or 1
     window: deque = deque()
-    for chunk in chunks:
-        window.append(client.submit(_score_texts, chunk, model_future, pure=False))
+    for tag, texts in chunks:
+        window.append((tag, client.submit(_score_texts, texts, model_future, level,
+                                          pure=False)))
         if len(window) >= threads * IN_FLIGHT_PER_THREAD:
-            yield window.popleft().result()
+            tag, future = window.popleft()
+            yield tag, future.result()
     while window:
-        yield window.popleft().result()
+        tag, future = window.popleft()
+        yield tag, future.result()
