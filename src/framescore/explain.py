@@ -30,7 +30,7 @@ class Explanation:
     counterfactuals: list[dict] = field(default_factory=list)
     model: str = ""
 
-    def to_dict(self, top: int | None = None) -> dict:
+    def to_dict(self) -> dict:
         """The JSON contract of ``framescore explain --format json`` (DESIGN.md)."""
         return {
             "score": self.score,
@@ -38,7 +38,7 @@ class Explanation:
             "logit": self.logit,
             "intercept": self.intercept,
             "threshold": self.threshold,
-            "contributions": self.contributions[:top] if top else self.contributions,
+            "contributions": self.contributions,
             "spans": self.spans,
             "sentences": self.sentences,
             "counterfactuals": self.counterfactuals,
