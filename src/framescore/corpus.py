@@ -15,6 +15,7 @@ import json
 import math
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,7 +135,7 @@ def _record(source: str, row: int, text, key, text_col: str) -> Record:
 
 def _iter_csv(path: Path, text_col: str, id_col: str | None, sep: str | None):
     delimiter = sniff_sep(path, sep)
-    try:
+    with _table_errors(path):
         reader = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False,
                              na_values=[], chunksize=CHUNK_ROWS, encoding="utf-8-sig",
                              skip_blank_lines=False)
@@ -145,6 +146,13 @@ def _iter_csv(path: Path, text_col: str, id_col: str | None, sep: str | None):
             for text, key in zip(chunk[text_col], keys, strict=True):
                 yield _record(str(path), row, text, key, text_col)
                 row += 1
+
+
+@contextmanager
+def _table_errors(path: Path):
+    """Turn pandas' and the decoder's exceptions into one-line DataErrors naming the file."""
+    try:
+        yield
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: empty file (no header row)") from None
     except pd.errors.ParserError as exc:
@@ -239,7 +247,7 @@ def read_table(path: str | Path, sep: str | None = None) -> pd.DataFrame:
     """A whole CSV/TSV/JSONL/Parquet file as a DataFrame of its raw columns."""
     fmt = input_format(path)
     path = Path(path)
-    try:
+    with _table_errors(path):
         if fmt == "csv":
             return pd.read_csv(path, sep=sniff_sep(path, sep), dtype=str, keep_default_na=False,
                                na_values=[""], encoding="utf-8-sig")
@@ -248,12 +256,6 @@ def read_table(path: str | Path, sep: str | None = None) -> pd.DataFrame:
                 return pd.DataFrame([r for r in _iter_json_objects(fh, str(path))])
         if fmt == "parquet":
             return pd.read_parquet(path)
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{path}: empty file (no header row)") from None
-    except pd.errors.ParserError as exc:
-        raise DataError(f"{path}: malformed CSV ({str(exc).strip()})") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
     raise DataError(f"{path}: expected a CSV, TSV, JSONL or Parquet file, or a folder of .txt "
                     "files with a labels file")
 
