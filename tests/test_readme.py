@@ -1,0 +1,42 @@
+"""The README tells a new user the truth: its set-up commands, CI and commands exist."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from framescore.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def quick_start_commands() -> list[str]:
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.+?)\n```", section)
+
+
+def test_two_setup_commands_and_ci_runs_the_test_command():
+    main_job, tests = quick_start_commands()
+    assert "framescore explain" in main_job and "pip install" in main_job
+    assert "pytest" in tests and "'.[dev]'" in tests
+    assert tests in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+def test_main_job_example_exists_and_runs(default_model_dir):
+    main_job, _ = quick_start_commands()
+    args = shlex.split(main_job.split("&&")[-1])[1:]  # after .venv/bin/framescore
+    assert (ROOT / args[-1]).is_file()
+    result = CliRunner().invoke(cli, [*args[:-1], str(ROOT / args[-1]),
+                                      "--model", str(default_model_dir)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("score ")
+
+
+def test_every_command_in_the_readme_exists():
+    used = set(re.findall(r"^\$? ?framescore (\w+)", README, flags=re.M))
+    assert used >= {"score", "explain", "compare", "lexicon", "train", "evaluate"}
+    assert used <= set(cli.commands)
