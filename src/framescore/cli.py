@@ -159,8 +159,9 @@ def labeled_options(func):
         click.option("--positive", required=True, metavar="VALUE",
                      help="Label value meaning framed (becomes 1)."),
         click.option("--negative", metavar="VALUE",
-                     help="Label value meaning neutral (becomes 0). Default: any other "
-                          "non-empty value. Rows with other labels are dropped and counted."),
+                     help="Label value meaning neutral (becomes 0). Default: the one other "
+                          "non-empty value (an error if there are several). Rows with other "
+                          "labels are dropped and counted."),
         click.option("--group-col", metavar="COL",
                      help="Keep each group (e.g. outlet) on one side of every CV split."),
         click.option("--sep", metavar="SEP",
@@ -486,8 +487,9 @@ def _progress(unit: str):
 @click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail",
               show_default=True,
               help="On a record that cannot be scored (empty or missing text, unreadable "
-                   ".txt file, malformed JSONL line): stop with an error, or skip it and "
-                   "go on.")
+                   ".txt file, malformed or non-UTF-8 JSONL line): stop with an error, or "
+                   "skip it and go on. A table that cannot be read at all (no such column, "
+                   "not UTF-8 CSV, not Parquet) stops the run either way.")
 @click.option("--errors", "errors_path", metavar="PATH",
               help="With --on-error skip: write skipped records here as JSONL (source, row, "
                    "id, reason). Default: OUTPUT.errors.jsonl with -o, else lines on stderr.")
@@ -1018,8 +1020,8 @@ def train(data, text_col, label_col, positive, negative, group_col, sep, labels_
 
     DATA is a CSV/TSV/JSONL/Parquet table, or a folder of .txt files with a labels
     table (a 'file' column naming each text file). Rows labeled --positive are framed
-    (1), rows labeled --negative (default: any other label) neutral (0); other rows and
-    empty texts are dropped and counted on stderr.
+    (1), rows labeled --negative (default: the one other label; an error if there are
+    several) neutral (0); other rows and empty texts are dropped and counted on stderr.
 
     Runs --cv K-fold cross-validation (each fold tunes its own threshold on its training
     part), then fits on all data with a threshold tuned for macro-F1. Writes DIR with
@@ -1096,7 +1098,6 @@ def evaluate(ctx, data, text_col, label_col, positive, negative, group_col, sep,
       framescore evaluate labeled.csv --positive biased --cv 5 --format json
       framescore evaluate test.csv --positive biased --model models/mine --report report/
     """
-    import numpy as np
 
     given = click.core.ParameterSource.COMMANDLINE
     if cv is not None and ctx.get_parameter_source("model_dir") == given:
@@ -1121,7 +1122,7 @@ def evaluate(ctx, data, text_col, label_col, positive, negative, group_col, sep,
         from .metrics import binary_metrics
 
         model = load_model(model_dir)
-        proba = 1.0 / (1.0 + np.exp(-model.logits(labeled.texts)))
+        proba = model.score(labeled.texts)["score"].to_numpy()
         metrics = binary_metrics(labeled.y, proba, threshold=model.threshold)
         metrics.update(mode="model", model=str(model.path))
     metrics.update(data=str(data), dropped=labeled.dropped)

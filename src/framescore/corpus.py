@@ -73,6 +73,34 @@ def input_format(path: str | Path) -> str:
                     f"expected one of {known}")
 
 
+def _not_utf8(path: str | Path, line: int, offset: int, byte: int) -> DataError:
+    return DataError(f"{path}:{line}: not valid UTF-8 (byte 0x{byte:02x} at offset {offset}); "
+                     "convert the file to UTF-8")
+
+
+def not_utf8_error(path: str | Path) -> DataError:
+    """The error for a file that is not valid UTF-8, naming the line of its first invalid byte
+    (the file is read again in blocks, so this works for files of any size)."""
+    line, offset, carry = 1, 0, b""
+    with open(path, "rb") as fh:
+        while True:
+            block = fh.read(1 << 20)
+            data = carry + block
+            try:
+                data.decode("utf-8")
+                good = len(data)
+            except UnicodeDecodeError as exc:
+                if not (block and exc.end == len(data) and exc.reason == "unexpected end of data"):
+                    return _not_utf8(path, line + data.count(b"\n", 0, exc.start),
+                                     offset + exc.start, data[exc.start])
+                good = exc.start  # a character cut at the end of the block: read on
+            if not block:
+                return DataError(f"{path}: not valid UTF-8; convert the file to UTF-8")
+            line += data.count(b"\n", 0, good)
+            offset += good
+            carry = data[good:]
+
+
 def read_text_file(path: str | Path) -> str:
     """A whole text file as UTF-8 (a BOM is dropped, CRLF kept). Invalid UTF-8 is an error
     naming the line: framescore does not guess encodings."""
@@ -84,8 +112,7 @@ def read_text_file(path: str | Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(f"{path}:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at "
-                        f"offset {exc.start}); convert the file to UTF-8") from None
+        raise _not_utf8(path, line, exc.start, raw[exc.start]) from None
 
 
 def sniff_sep(path: str | Path, sep: str | None = None) -> str:
@@ -111,7 +138,7 @@ def sniff_sep(path: str | Path, sep: str | None = None) -> str:
 
 
 def _is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def _check_columns(path, columns, *wanted: str | None) -> None:
@@ -133,6 +160,14 @@ def _record(source: str, row: int, text, key, text_col: str) -> Record:
     return Record(source, row, key, text)
 
 
+def _csv_columns(path: Path, frame: pd.DataFrame) -> list:
+    """The columns of a CSV file; a blank header (a whitespace-only file) is no header."""
+    columns = list(frame.columns)
+    if not any(str(c).strip() for c in columns):
+        raise DataError(f"{path}: empty file (no header row)")
+    return columns
+
+
 def _iter_csv(path: Path, text_col: str, id_col: str | None, sep: str | None):
     delimiter = sniff_sep(path, sep)
     with _table_errors(path):
@@ -141,7 +176,7 @@ def _iter_csv(path: Path, text_col: str, id_col: str | None, sep: str | None):
                              skip_blank_lines=False)
         row = 0
         for chunk in reader:
-            _check_columns(path, list(chunk.columns), text_col, id_col)
+            _check_columns(path, _csv_columns(path, chunk), text_col, id_col)
             keys = chunk[id_col] if id_col else [None] * len(chunk)
             for text, key in zip(chunk[text_col], keys, strict=True):
                 yield _record(str(path), row, text, key, text_col)
@@ -157,21 +192,32 @@ def _table_errors(path: Path):
         raise DataError(f"{path}: empty file (no header row)") from None
     except pd.errors.ParserError as exc:
         raise DataError(f"{path}: malformed CSV ({str(exc).strip()})") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except UnicodeDecodeError:
+        raise not_utf8_error(path) from None
 
 
-def _iter_jsonl(fh: io.TextIOBase, source: str, text_col: str, id_col: str | None,
+def _iter_jsonl(fh: io.BufferedIOBase, source: str, text_col: str, id_col: str | None,
                 skip_bad_lines: bool = False):
-    row = 0
-    for line_no, line in enumerate(fh, start=1):
-        if not line.strip():
-            continue
-        problem = None
+    """Records of a JSONL file opened in binary mode. Each line is decoded on its own, so a
+    line that is not valid UTF-8 is one bad line, like a malformed one; a file without any
+    line is an error."""
+    row = offset = 0
+    for line_no, raw in enumerate(fh, start=1):
+        line_start, offset = offset, offset + len(raw)
+        obj, problem = None, None
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            obj, problem = None, f"malformed JSON ({exc.msg}, column {exc.colno})"
+            line = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            line = None
+            problem = (f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset "
+                       f"{line_start + exc.start})")
+        if line is not None:
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                problem = f"malformed JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
         if problem is None and not isinstance(obj, dict):
             problem = f"expected a JSON object, got {type(obj).__name__}"
         if problem is None and text_col not in obj:
@@ -184,6 +230,8 @@ def _iter_jsonl(fh: io.TextIOBase, source: str, text_col: str, id_col: str | Non
             key = obj.get(id_col) if id_col else None
             yield _record(source, row, obj[text_col], key, text_col)
         row += 1
+    if not row:
+        raise DataError(f"{source}: empty file (no JSON lines)")
 
 
 def _iter_parquet(path: Path, text_col: str, id_col: str | None):
@@ -213,9 +261,9 @@ def iter_records(inputs: list[str], text_col: str = "text", id_col: str | None =
                  sep: str | None = None, skip_bad_lines: bool = False) -> Iterator[Record]:
     """Stream the records of every input, in order. Text files (and ``-``, stdin) are one
     record each, keyed by file name; folders are walked recursively for text and table files
-    in sorted order. With ``skip_bad_lines``, a JSONL line that is malformed, not an object or
-    without the text field becomes a record with ``text=None`` and the reason (with its line
-    number) instead of a :class:`DataError`."""
+    in sorted order. With ``skip_bad_lines``, a JSONL line that is not valid UTF-8, malformed,
+    not an object or without the text field becomes a record with ``text=None`` and the reason
+    (with its line number) instead of a :class:`DataError`."""
     for inp in inputs:
         fmt = input_format(inp)
         if fmt == "stdin":
@@ -234,11 +282,8 @@ def iter_records(inputs: list[str], text_col: str = "text", id_col: str | None =
         elif fmt == "csv":
             yield from _iter_csv(Path(inp), text_col, id_col, sep)
         elif fmt == "jsonl":
-            with open(inp, encoding="utf-8-sig", errors="strict") as fh:
-                try:
-                    yield from _iter_jsonl(fh, str(inp), text_col, id_col, skip_bad_lines)
-                except UnicodeDecodeError as exc:
-                    raise DataError(f"{inp}: not valid UTF-8 ({exc.reason})") from None
+            with open(inp, "rb") as fh:
+                yield from _iter_jsonl(fh, str(inp), text_col, id_col, skip_bad_lines)
         else:
             yield from _iter_parquet(Path(inp), text_col, id_col)
 
@@ -249,11 +294,16 @@ def read_table(path: str | Path, sep: str | None = None) -> pd.DataFrame:
     path = Path(path)
     with _table_errors(path):
         if fmt == "csv":
-            return pd.read_csv(path, sep=sniff_sep(path, sep), dtype=str, keep_default_na=False,
-                               na_values=[""], encoding="utf-8-sig")
+            table = pd.read_csv(path, sep=sniff_sep(path, sep), dtype=str,
+                                keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+            _csv_columns(path, table)
+            return table
         if fmt == "jsonl":
             with open(path, encoding="utf-8-sig") as fh:
-                return pd.DataFrame([r for r in _iter_json_objects(fh, str(path))])
+                rows = list(_iter_json_objects(fh, str(path)))
+            if not rows:
+                raise DataError(f"{path}: empty file (no JSON lines)")
+            return pd.DataFrame(rows)
         if fmt == "parquet":
             return pd.read_parquet(path)
     raise DataError(f"{path}: expected a CSV, TSV, JSONL or Parquet file, or a folder of .txt "
@@ -301,12 +351,24 @@ def _read_folder(root: Path, labels: str | None, sep: str | None) -> pd.DataFram
     return table.assign(text=texts)
 
 
+def _check_texts(path: Path, text: pd.Series, text_col: str) -> None:
+    """Refuse a text column holding numbers, lists or other non-text values."""
+    if text.dtype.kind in "biufcmM":
+        raise DataError(f"{path}: column {text_col!r} has type {text.dtype}, expected text")
+    for row, value in enumerate(text):
+        if not (isinstance(value, str) or _is_missing(value)):
+            raise DataError(f"{path}: row {row}: column {text_col!r} holds "
+                            f"{type(value).__name__}, not text")
+
+
 def read_labeled(path: str | Path, *, text_col: str = "text", label_col: str = "label",
                  positive: str, negative: str | None = None, group_col: str | None = None,
                  sep: str | None = None, labels: str | None = None) -> LabeledData:
     """Read a labeled corpus. Rows labeled ``positive`` are 1; rows labeled ``negative`` (or,
-    when it is None, any other non-empty label) are 0; other rows and empty texts are dropped
-    and counted."""
+    when it is None, the one other non-empty label) are 0; other rows and empty texts are
+    dropped and counted. Without ``negative``, a label column with two or more values besides
+    ``positive`` is an error (which of them is neutral?), as is a text column holding anything
+    but text."""
     path = Path(path)
     if input_format(path) == "dir":
         table = _read_folder(path, labels, sep)
@@ -330,7 +392,14 @@ def read_labeled(path: str | Path, *, text_col: str = "text", label_col: str = "
         values = ", ".join(sorted(label.unique())[:10])
         raise DataError(f"{path}: column {label_col!r} has no value {positive!r}; values "
                         f"found: {values}")
+    if negative is None:  # "any other label" must be one label, not a mix of unexpected ones
+        others = sorted(set(label[is_neg]))
+        if len(others) > 1:
+            raise DataError(f"{path}: column {label_col!r} has {len(others)} values besides "
+                            f"{positive!r} ({', '.join(others[:10])}); pass --negative VALUE to "
+                            "name the neutral one (rows with other labels are then dropped)")
     text = table[text_col]
+    _check_texts(path, text, text_col)
     has_text = text.notna() & (text.astype(str).str.strip() != "")
     keep = (is_pos | is_neg) & has_text
     kept = table[keep]

@@ -14,6 +14,10 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import expit
+
+#: Loaded terms re-scored one at a time with their neutral alternative (largest first).
+MAX_COUNTERFACTUALS = 20
 
 
 @dataclass
@@ -47,7 +51,7 @@ class Explanation:
 
 
 def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
+    return float(expit(z))  # stable for any logit (math.exp overflows below -709)
 
 
 def explain(model, text: str, counterfactuals: bool = True) -> Explanation:
@@ -107,16 +111,19 @@ def _match_case(original: str, neutral: str) -> str:
 
 
 def _counterfactuals(model, text: str, spans: list[dict], logit: float) -> list[dict]:
-    """Each loaded term with a neutral alternative, re-scored with that wording; the last entry
-    (``all``) replaces every one of them at once. Scores are exact: the edited text is scored
-    by the same model."""
+    """Loaded terms with a neutral alternative, each re-scored with that wording (the
+    :data:`MAX_COUNTERFACTUALS` with the largest contributions, so the cost stays linear in the
+    text's length), then ``all``: every one of them replaced at once. Scores are exact: the
+    edited text is scored by the same model."""
     swappable = [s for s in spans if s.get("neutral") and s["feature"].startswith("loaded:")]
     if not swappable:
         return []
-    edited = [_replace(text, [s]) for s in swappable] + [_replace(text, swappable)]
+    largest = sorted(swappable, key=lambda s: -abs(s["contribution"]))[:MAX_COUNTERFACTUALS]
+    singles = sorted(largest, key=lambda s: s["start"])
+    edited = [_replace(text, [s]) for s in singles] + [_replace(text, swappable)]
     logits = model.logits(edited)
     out = []
-    for s, z in zip([*swappable, None], logits, strict=True):
+    for s, z in zip([*singles, None], logits, strict=True):
         entry = {"logit": float(z), "score": _sigmoid(float(z)), "delta_logit": float(z - logit),
                  "delta_score": _sigmoid(float(z)) - _sigmoid(logit)}
         if s is None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import platform
 import sys
+import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import sklearn
+from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import (
     StratifiedGroupKFold,
@@ -87,7 +89,7 @@ def make_pipeline(*, C: float = 1.0, class_weight: str | None = "balanced", **fe
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
+    return expit(z)  # no overflow warning for extreme logits
 
 
 @dataclass
@@ -150,7 +152,7 @@ class FramingModel:
             frame = pd.DataFrame(rows, columns=["text_index", "sentence", "start", "end", "logit"])
         else:
             raise ValueError(f"level must be 'article' or 'sentence', not {level!r}")
-        frame.insert(0, "score", _sigmoid(frame["logit"].to_numpy()))
+        frame.insert(0, "score", _sigmoid(frame["logit"].to_numpy(dtype=float)))
         frame.insert(1, "label", self.label(frame["score"]))
         return frame
 
@@ -245,7 +247,10 @@ def load(path: str | Path | None = None) -> FramingModel:
     path = Path(path) if path is not None else default_model_dir()
     manifest = verify(path)
     file = path / PIPELINE_FILE
-    untrusted = sio.get_untrusted_types(file=file)
+    try:
+        untrusted = sio.get_untrusted_types(file=file)
+    except (zipfile.BadZipFile, KeyError, ValueError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{file}: not a skops model file ({exc})") from None
     unexpected = sorted(set(untrusted) - set(TRUSTED_TYPES))
     if unexpected:
         raise ModelError(f"{file}: contains types framescore does not trust: {unexpected}")

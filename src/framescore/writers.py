@@ -50,7 +50,9 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        if not folder.is_dir():
+        if folder.exists() and not folder.is_dir():
+            reason = f"cannot write here: {str(folder)!r} is a file, not a folder"
+        elif not folder.is_dir():
             reason = f"cannot write here: no folder {str(folder)!r}"
         raise OSError(exc.errno, reason, str(target)) from None
     os.close(fd)
