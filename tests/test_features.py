@@ -7,16 +7,19 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from conftest import FIXTURE_CATEGORIES, only_span, spans_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.preprocessing import normalize
 from sklearn.utils import estimator_checks
 
 from framescore import FramingFeatures, LexiconError
 from framescore.lexicon import ATTRIBUTION_TYPES
-from framescore.text import VOICES
+from framescore.text import VOICES, segment
 
 
 def column(ff: FramingFeatures, name: str) -> int:
@@ -607,3 +610,42 @@ def test_spans_and_rows_on_arbitrary_text(ff, text):
     assert sum(row[names.index(f"loaded:{v}")] for v in VOICES) * n == pytest.approx(len(loaded))
     assert row[names.index("scare_quotes")] * n == pytest.approx(
         len(analysis.spans) - len(lexicon_spans))
+
+
+# --- the n-gram block is TfidfVectorizer's ------------------------------------------------------
+
+NGRAM_PIECES = ["The", "militia", "held", "the", "ridge", "it's", "anti-terror", "Café", "İstanbul",
+                "a", "I", "x_y", "3,000", "’s", " ", " ", "  ", ". ", "! ", ", ", "\n\n", "—"]
+_NGRAM_MODELS: dict[tuple[int, int], FramingFeatures] = {}
+
+
+def ngram_model(lexicon_paths, ngram_range: tuple[int, int]) -> FramingFeatures:
+    if ngram_range not in _NGRAM_MODELS:
+        corpus = ["The militia held the ridge. The ridge held.", "It's anti-terror, x_y said.",
+                  "Café İstanbul: 3,000 held a ridge", *TEXTS]
+        _NGRAM_MODELS[ngram_range] = FramingFeatures(
+            lexicons=lexicon_paths, ngrams=True, ngram_range=ngram_range, ngram_weight=0.7
+        ).fit(corpus)
+    return _NGRAM_MODELS[ngram_range]
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2), (2, 3)])
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(st.lists(st.sampled_from(NGRAM_PIECES), max_size=30).map("".join),
+                      max_size=4))
+def test_ngram_block_is_tfidf_vectorizers(lexicon_paths, ngram_range, texts):
+    est = ngram_model(lexicon_paths, ngram_range)
+    words = [n[len("word:"):] for n in est.get_feature_names_out() if n.startswith("word:")]
+    sentences = [t[s.start : s.end] for t in texts for s in segment(t).sentences]
+    block = est.transform_sentences(texts).toarray()[:, -len(words):]
+    assert block.shape[0] == len(sentences)
+    if sentences:
+        counts = CountVectorizer(ngram_range=ngram_range, vocabulary=words).transform(sentences)
+        expected = normalize(counts.astype(float) @ sp.diags(est.idf_)) * 0.7
+        np.testing.assert_allclose(block, expected.toarray(), rtol=0, atol=1e-12)
+
+
+def test_empty_batch_with_ngrams(lexicon_paths):
+    est = ngram_model(lexicon_paths, (1, 2))
+    assert est.transform(["", "  "]).nnz == 0
+    assert est.transform([]).shape == (0, len(est.get_feature_names_out()))

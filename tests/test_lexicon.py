@@ -6,10 +6,18 @@ import re
 
 import pytest
 from conftest import FIXTURE_CATEGORIES, LOADED_CSV
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from framescore import Lexicon, LexiconError
-from framescore.lexicon import ATTRIBUTION_TYPES, Entry, default_paths, load_entries
-from framescore.text import segment
+from framescore.lexicon import (
+    ATTRIBUTION_TYPES,
+    Entry,
+    default_paths,
+    load_entries,
+    stem_words,
+)
+from framescore.text import Sentence, segment
 
 
 @pytest.fixture(scope="module")
@@ -325,3 +333,33 @@ def test_match_never_scans_the_lexicon_and_lookups_do_not_grow(lexicon_paths, mo
         assert n == n0, "dictionary lookups grew with the lexicon's size"
     n_tokens = sum(len(s) for s in sentences)
     assert n0 <= 5 * n_tokens
+
+
+def naive_match(lexicon: Lexicon, stems: list[str]) -> list[tuple[int, int, str]]:
+    """The matching rule spelled out: at each token not inside a match, the longest term
+    starting there whose following words are not one of its ``not_before`` phrases."""
+    out, i = [], 0
+    while i < len(stems):
+        for j in range(len(stems), i, -1):
+            entry = lexicon.entries.get(tuple(stems[i:j]))
+            blockers = [stem_words(b) for b in entry.not_before.split("|") if b.strip()] \
+                if entry else []
+            if entry and not any(tuple(stems[j : j + len(b)]) == b for b in blockers):
+                out.append((i, j, entry.term))
+                i = j
+                break
+        else:
+            i += 1
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["brutal", "onslaught", "freedom", "fighter", "claim",
+                                 "respons", "credit", "the", "live", "life", "accord", "to",
+                                 "could", "not", "be", "independently", "verifi", "radic",
+                                 "left", "x"]),
+                max_size=25))
+def test_match_is_the_naive_leftmost_longest_scan(lexicon, stems):
+    sent = Sentence(0, 0, stems=stems)
+    assert [(m.i, m.j, m.entry.term) for m in lexicon.match(sent)] == \
+        naive_match(lexicon, stems)

@@ -7,13 +7,20 @@ import sys
 
 import pytest
 from conftest import voices_of
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
+from framescore import text as text_module
 from framescore.text import (
+    _PUNKT,
+    ABBREVIATIONS,
+    TOKEN_RE,
     VOICES,
+    _sentence_spans,
     find_quotes,
     find_title,
+    normalize,
     paragraphs,
     segment,
     stem,
@@ -408,3 +415,57 @@ def test_segmentation_invariants(text):
                                                                strict=True)]
     assert covered == sorted(set(covered))
     assert set(covered) == set(token_spans(text))  # (PIECES make no breadcrumb)
+
+
+# --- fast paths give the reference's answers --------------------------------------------------
+
+SENTENCE_PIECES = ["The", "army", "said", "it", "U.S", "Mr", "Gen", "e.g", "J", "3", "0.5",
+                   ".", ".", ".", "?", "!", "...", '"', "'", "”", "“", ")", "(", ",", ";", ":",
+                   " ", " ", " ", "  ", "\xa0", "\n", "café"]
+
+
+def plain_punkt() -> PunktSentenceTokenizer:
+    """Punkt with the project's abbreviations and no shortcut: the reference."""
+    params = PunktParameters()
+    params.abbrev_types = set(ABBREVIATIONS)
+    return PunktSentenceTokenizer(params)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(SENTENCE_PIECES), min_size=1, max_size=30).map("".join))
+def test_sentence_spans_are_punkts(chunk):
+    chunk = chunk.strip()
+    assume(chunk)
+    assert _sentence_spans(chunk, 0, len(chunk)) == list(plain_punkt().span_tokenize(chunk))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(["said", "U.S", "u.s.a", "Mr", "mr", "J", "No", "x.y", "Gen", "etc",
+                        "a", "it", "ab", "3"]),
+       st.sampled_from([".", ". ", ".  ", ".\xa0", ".\n", ". .", '."', ".'", ".)", ".”"]),
+       st.sampled_from(["", "The", "the", "“The", "He's", "x", "Smith.", "A.B.", "it?", "-",
+                        ".x", "green,", "3"]))
+def test_punkt_shortcut_gives_punkts_answer(word, mark, following):
+    context = word + mark + following
+    assert _PUNKT.text_contains_sentbreak(context) == \
+        plain_punkt().text_contains_sentbreak(context)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join))
+def test_tokens_are_token_re_matches(text):
+    for sent in segment(text).sentences:
+        found = list(TOKEN_RE.finditer(text, sent.start, sent.end))
+        assert sent.starts == [m.start() for m in found]
+        assert sent.ends == [m.end() for m in found]
+        assert sent.norms == [normalize(m.group()) for m in found]
+        assert sent.stems == [text_module._snowball(n) for n in sent.norms]
+
+
+def test_stem_memo_stays_bounded(monkeypatch):
+    monkeypatch.setattr(text_module, "_STEM_MEMO_SIZE", 10)
+    text_module._STEMS.clear()
+    words = [f"walking{k}" for k in range(25)] + ["reportedly", "allegedly"]
+    assert [stem(w) for w in words] == [text_module._snowball(w) for w in words]
+    assert len(text_module._STEMS) <= 10
+    assert stem("reportedly") == "reportedly"

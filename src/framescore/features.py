@@ -22,14 +22,16 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
 from .corpus import sha256_file
@@ -78,11 +80,11 @@ class Analysis:
 
     @property
     def row(self) -> sp.csr_matrix:
-        """The text's feature row: the mean of its sentence rows."""
+        """The text's feature row: the mean of its sentence rows (zeros without sentences),
+        with the same sums as :meth:`FramingFeatures.transform` makes."""
         m = self.sentence_matrix
-        if m.shape[0] == 0:
-            return sp.csr_matrix((1, m.shape[1]))
-        return sp.csr_matrix(m.mean(axis=0))
+        return _csr(np.zeros(m.nnz, dtype=np.int64), m.indices, m.data * (1.0 / max(m.shape[0], 1)),
+                    shape=(1, m.shape[1]))
 
 
 def as_texts(X) -> list[str]:
@@ -214,7 +216,7 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "idf_")
-        return np.asarray(self._state().names, dtype=object)
+        return self._state().names_out.copy()
 
     def transform(self, X) -> sp.csr_matrix:
         """One row per text: the mean of its sentence features (sparse)."""
@@ -224,14 +226,13 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         """:meth:`transform`, and the number of sentences of each text (row × count gives the
         integer counts of the lexicon features)."""
         check_is_fitted(self, "idf_")
-        docs = [segment(t) for t in as_texts(X)]
-        sentences, counts = self._sentence_matrix(docs, None)
+        sentences, counts = self._sentence_matrix(map(segment, as_texts(X)), None)
         return _mean_rows(counts) @ sentences, counts
 
     def transform_sentences(self, X) -> sp.csr_matrix:
         """One row per sentence of every text, in order (sentence-level features)."""
         check_is_fitted(self, "idf_")
-        return self._sentence_matrix([segment(t) for t in as_texts(X)], None)[0]
+        return self._sentence_matrix(map(segment, as_texts(X)), None)[0]
 
     def analyze(self, text: str, spans: bool = True) -> Analysis:
         """Segment ``text`` and compute its per-sentence features and (optionally) spans."""
@@ -246,42 +247,51 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         voice}``, with ``text == original[start:end]``."""
         return [s.as_dict() for s in self.analyze(text).spans]
 
-    def _sentence_matrix(self, docs: list[Document], spans: list[Span] | None
+    def _sentence_matrix(self, docs: Iterable[Document], spans: list[Span] | None
                          ) -> tuple[sp.csr_matrix, np.ndarray]:
-        """Feature rows of all sentences of ``docs`` (stacked), and each doc's sentence count."""
-        state = self._state()
-        indptr, indices, data = [0], [], []
-        counts = np.zeros(len(docs), dtype=np.int64)
-        for d, doc in enumerate(docs):
-            rows = self._sentence_rows(doc, spans) if self.framing else [{}] * len(doc.sentences)
-            counts[d] = len(rows)
-            for row in rows:
-                for c in sorted(row):
-                    indices.append(c)
-                    data.append(row[c])
-                indptr.append(len(indices))
-        n_lex = len(state.names) - len(self.idf_)
-        matrix = sp.csr_matrix((np.asarray(data, dtype=float), indices, indptr),
-                               shape=(len(indptr) - 1, n_lex))
-        if state.vectorizer is not None:
-            texts = [doc.text[s.start:s.end] for doc in docs for s in doc.sentences]
-            ngrams = state.vectorizer.transform(texts).astype(float) @ state.idf
-            if ngrams.shape[0]:  # sklearn's normalize refuses an empty matrix
-                ngrams = normalize(ngrams) * self.ngram_weight
-            matrix = sp.hstack([matrix, ngrams], format="csr")
-        return matrix, counts
+        """Feature rows of all sentences of ``docs`` (stacked), and each doc's sentence count.
 
-    def _sentence_rows(self, doc: Document, spans: list[Span] | None) -> list[dict[int, float]]:
+        Documents are consumed one at a time and not kept: only their sentence strings and
+        feature cells are, so a large batch holds no token lists.
+        """
+        state = self._state()
+        cells = _Cells()
+        sentences: list[str] = []
+        counts: list[int] = []
+        for doc in docs:
+            if self.framing:
+                self._lexicon_entries(doc, len(sentences), cells, spans)
+            sentences += [doc.text[s.start : s.end] for s in doc.sentences]
+            counts.append(len(doc.sentences))
+        if state.ngrams is not None:
+            cells.extend(*self._tfidf(sentences), col_offset=len(state.names) - len(self.idf_))
+        matrix = _csr(*cells.arrays(), shape=(len(sentences), len(state.names)))
+        return matrix, np.asarray(counts, dtype=np.int64)
+
+    def _tfidf(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The n-gram block's cells (rows, columns, values), as TfidfVectorizer computes them:
+        counts × IDF, l2-normalized per sentence, times ``ngram_weight``."""
+        rows, cols, values = self._state().ngrams.count(sentences)
+        values *= self.idf_[cols]
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(sentences)))
+        values /= norms[rows]  # a sentence with an n-gram has a positive norm (IDF >= 1)
+        values *= self.ngram_weight
+        return rows, cols, values
+
+    def _lexicon_entries(self, doc: Document, first_row: int, out: _Cells,
+                         spans: list[Span] | None) -> None:
+        """Add the lexicon, attribution and quotation features of ``doc``'s sentences (rows
+        ``first_row``, ``first_row + 1``, ...) to ``out``, and their spans to ``spans``."""
         state = self._state()
         lexicon, cols = state.lexicon, state.cols
         text = doc.text
         quotes = [q for q in doc.quotes if q.closed]
-        rows = []
+        quote_starts = [q.start for q in quotes]  # sorted: quotes are in text order
         for s_idx, sent in enumerate(doc.sentences):
+            row = first_row + s_idx
             matches = lexicon.match(sent)
             if matches:
                 mark_reported(text, sent, matches)
-            row: dict[int, float] = {}
             for m in matches:
                 e = m.entry
                 voice = sent.voices[m.i]
@@ -292,31 +302,34 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
                 else:
                     feature_cols = cols.loaded(e.category, voice)
                 for c in feature_cols:
-                    row[c] = row.get(c, 0.0) + 1.0
+                    out.add(row, c, 1.0)
                 if spans is not None:
                     start, end = sent.starts[m.i], sent.ends[m.j - 1]
                     spans.append(Span(start, end, text[start:end], cols.names[feature_cols[-1]],
                                       e.category, voice, s_idx, feature_cols, e.neutral))
             n = len(sent)
-            if n:
-                for q in quotes:
-                    if sent.start <= q.start < sent.end and _is_scare_quote(text, sent, q, matches):
-                        row[cols.scare] = row.get(cols.scare, 0.0) + 1.0
-                        if spans is not None:
-                            voice = "title" if sent.is_title else "narrator"
-                            spans.append(Span(q.start, q.end, text[q.start:q.end], "scare_quotes",
-                                              "scare_quote", voice, s_idx, (cols.scare,)))
-                if self.voice:
-                    quoted = sent.voices.count("quoted")
-                    reported = sent.voices.count("reported")
-                    if quoted:
-                        row[cols.quote_share] = quoted / n
-                    if reported:
-                        row[cols.reported_share] = reported / n
-                if self.length:
-                    row[cols.length] = n / LENGTH_UNIT
-            rows.append(row)
-        return rows
+            if not n:
+                continue
+            # the quotes that start in this sentence
+            in_sentence = quotes[bisect_left(quote_starts, sent.start):
+                                 bisect_left(quote_starts, sent.end)]
+            speech = _SpeechVerbs(sent, matches) if in_sentence else None
+            for q in in_sentence:
+                if _is_scare_quote(text, sent, q, speech):
+                    out.add(row, cols.scare, 1.0)
+                    if spans is not None:
+                        voice = "title" if sent.is_title else "narrator"
+                        spans.append(Span(q.start, q.end, text[q.start:q.end], "scare_quotes",
+                                          "scare_quote", voice, s_idx, (cols.scare,)))
+            if self.voice:
+                quoted = sent.voices.count("quoted")
+                reported = sent.voices.count("reported")
+                if quoted:
+                    out.add(row, cols.quote_share, quoted / n)
+                if reported:
+                    out.add(row, cols.reported_share, reported / n)
+            if self.length:
+                out.add(row, cols.length, n / LENGTH_UNIT)
 
 
 class _Compiled:
@@ -329,8 +342,8 @@ class _Compiled:
                      if ff.framing else None)
         ngrams = ff.ngrams_.split("\n") if ff.ngrams_ else []
         self.names = names + [f"word:{g}" for g in ngrams]
-        self.vectorizer = ff._vectorizer_for(ngrams) if ngrams else None
-        self.idf = sp.diags(ff.idf_) if ngrams else None
+        self.names_out = np.asarray(self.names, dtype=object)
+        self.ngrams = _NgramCounter(ff._vectorizer_for(ngrams)) if ngrams else None
 
 
 class _ColumnIndex:
@@ -358,27 +371,144 @@ class _ColumnIndex:
         return self._loaded[(category, voice)]
 
 
-def _is_scare_quote(text: str, sent: Sentence, q: Quote, matches: list[Match]) -> bool:
+class _SpeechVerbs:
+    """The speech verbs among a sentence's matches (:func:`is_speech_verb`): their first and
+    past-the-end token indices, both sorted (matches do not overlap), for window queries."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, sent: Sentence, matches: list[Match]):
+        verbs = [m for m in matches if is_speech_verb(sent, m)]
+        self.starts = [m.i for m in verbs]
+        self.ends = [m.j for m in verbs]
+
+    def any_ending_in(self, lo: int, hi: int) -> bool:
+        """Some verb has ``lo <= end <= hi``."""
+        k = bisect_left(self.ends, lo)
+        return k < len(self.ends) and self.ends[k] <= hi
+
+    def any_starting_in(self, lo: int, hi: int) -> bool:
+        """Some verb has ``lo < start <= hi``."""
+        k = bisect_right(self.starts, lo)
+        return k < len(self.starts) and self.starts[k] <= hi
+
+
+def _last_visible(text: str, start: int, end: int) -> str:
+    """The last non-whitespace character of ``text[start:end]`` ("" if none), without
+    copying the slice: ``text[start:end].rstrip()[-1:]``."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return text[end - 1] if end > start else ""
+
+
+def _first_visible(text: str, start: int, end: int) -> str:
+    """The first non-whitespace character of ``text[start:end]`` ("" if none)."""
+    while start < end and text[start].isspace():
+        start += 1
+    return text[start] if start < end else ""
+
+
+def _is_scare_quote(text: str, sent: Sentence, q: Quote, speech: _SpeechVerbs) -> bool:
     """A closed quote of 1-4 tokens inside the sentence that is not a direct quotation: not
     the whole sentence, not introduced by a colon, comma or speech verb ("said ‘...’"), and
-    not followed by its attribution ("‘...,’ the mayor said")."""
+    not followed by its attribution ("‘...,’ the mayor said").
+
+    Time does not grow with the sentence's length (only with the whitespace around the
+    quote), so a sentence with many quotes takes linear time."""
     if q.end > sent.end:
         return False
-    inside = [k for k in range(len(sent))
-              if sent.starts[k] >= q.inner_start and sent.ends[k] <= q.inner_end]
-    if not 1 <= len(inside) <= SCARE_MAX_TOKENS:
+    # the tokens inside the quote: a range of token indices (token offsets are sorted)
+    first = bisect_left(sent.starts, q.inner_start)
+    last = bisect_right(sent.ends, q.inner_end) - 1
+    if not 1 <= last - first + 1 <= SCARE_MAX_TOKENS:
         return False
-    first, last = inside[0], inside[-1]
     if first == 0 and last == len(sent) - 1:
         return False  # the whole sentence is the quotation
-    if text[sent.start:q.start].rstrip().endswith((":", ",")):
+    if _last_visible(text, sent.start, q.start) in (":", ","):
         return False
-    speech = [m for m in matches if is_speech_verb(sent, m)]
-    if any(first - SCARE_LOOKBACK <= m.j <= first for m in speech):
+    if speech.any_ending_in(first - SCARE_LOOKBACK, first):
         return False
-    closes_clause = text[q.inner_start:q.inner_end].rstrip()[-1:] in ",!?" or \
-        text[q.end:sent.end].lstrip().startswith(",")
-    return not (closes_clause and any(last < m.i <= last + SCARE_LOOKBACK for m in speech))
+    closes_clause = _last_visible(text, q.inner_start, q.inner_end) in ",!?" or \
+        _first_visible(text, q.end, sent.end) == ","
+    return not (closes_clause and speech.any_starting_in(last, last + SCARE_LOOKBACK))
+
+
+class _Cells:
+    """Non-zero cells of a sparse matrix, collected in any order (repeated cells add up)."""
+
+    __slots__ = ("blocks", "cols", "rows", "values")
+
+    def __init__(self):
+        self.rows: list[int] = []
+        self.cols: list[int] = []
+        self.values: list[float] = []
+        self.blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, row: int, col: int, value: float) -> None:
+        self.rows.append(row)
+        self.cols.append(col)
+        self.values.append(value)
+
+    def extend(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray,
+               col_offset: int = 0) -> None:
+        self.blocks.append((rows, cols + col_offset, values))
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows, columns and values of every cell."""
+        first = (np.asarray(self.rows, dtype=np.int64), np.asarray(self.cols, dtype=np.int64),
+                 np.asarray(self.values, dtype=float))
+        rows, cols, values = zip(first, *self.blocks, strict=True)
+        return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
+
+
+class _NgramCounter:
+    """Counts of a fixed vocabulary of word n-grams, equal to ``CountVectorizer.transform``'s:
+    the vectorizer's own preprocessor (lowercase) and tokenizer, then, for each n of its
+    ``ngram_range``, every run of n tokens joined by a space (as its word analyzer does, but
+    joined in C rather than a Python loop)."""
+
+    def __init__(self, vectorizer: CountVectorizer):
+        vectorizer.build_analyzer()  # validates the settings
+        self.preprocess = vectorizer.build_preprocessor()
+        self.tokenize = vectorizer.build_tokenizer()
+        self.ngram_range = tuple(vectorizer.ngram_range)
+        self.vocabulary = {g: k for k, g in enumerate(vectorizer.vocabulary)}
+
+    def ngrams(self, text: str) -> list[str]:
+        tokens = self.tokenize(self.preprocess(text))
+        low, high = self.ngram_range
+        grams = list(tokens) if low == 1 else []
+        for n in range(max(low, 2), high + 1):
+            grams += map(" ".join, zip(*(tokens[k:] for k in range(n)), strict=False))
+        return grams
+
+    def count(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Cells (text, n-gram column, float count) of the vocabulary's n-grams in each text,
+        sorted by text, then column."""
+        vocabulary = self.vocabulary
+        ids: list[int] = []
+        n_grams: list[int] = []
+        for text in texts:
+            grams = self.ngrams(text)
+            ids += map(vocabulary.get, grams, repeat(-1, len(grams)))  # -1: not in vocabulary
+            n_grams.append(len(grams))
+        cols = np.asarray(ids, dtype=np.int64)
+        rows = np.repeat(np.arange(len(texts)), n_grams)
+        known = cols >= 0
+        cells, counts = np.unique(rows[known] * len(vocabulary) + cols[known],
+                                  return_counts=True)
+        return cells // len(vocabulary), cells % len(vocabulary), counts.astype(float)
+
+
+def _csr(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, *,
+         shape: tuple[int, int]) -> sp.csr_matrix:
+    """A CSR matrix from cells given in any order: the values of repeated cells add up, in
+    the order given, and each row's columns are sorted."""
+    n_rows, n_cols = shape
+    cells, where = np.unique(rows * n_cols + cols, return_inverse=True)
+    data = np.bincount(where, weights=values, minlength=len(cells))
+    indptr = np.searchsorted(cells, np.arange(n_rows + 1) * n_cols)
+    return sp.csr_matrix((data, cells % n_cols, indptr), shape=shape)
 
 
 def _mean_rows(counts: np.ndarray) -> sp.csr_matrix:

@@ -13,8 +13,9 @@ A lexicon is a UTF-8 CSV file, one term a row, with the header
 - ``not_before``: ``|``-separated words or phrases; a match is dropped when the text right
   after it starts with one of them ("claimed" before "responsibility" is not attribution).
 
-Matching costs one dictionary lookup per token plus one per candidate length at tokens that
-start some term, whatever the lexicon's size; overlapping matches resolve leftmost-longest.
+Matching costs one set lookup per token, plus, at tokens that start some term, one lookup of
+the token pair and one per term length that pair starts, whatever the lexicon's size;
+overlapping matches resolve leftmost-longest.
 """
 
 from __future__ import annotations
@@ -169,14 +170,17 @@ class Lexicon:
         for e in entries:
             self.entries.pop(e.key, None)  # keep the overriding entry's position last
             self.entries[e.key] = e
-        lengths: dict[str, set[int]] = {}
+        lengths: dict[tuple[str, str], set[int]] = {}
         for key in self.entries:
-            lengths.setdefault(key[0], set()).add(len(key))
-        self._lengths = {k: sorted(v, reverse=True) for k, v in lengths.items()}
-        self._blockers = {
-            key: tuple(stem_words(b) for b in e.not_before.split("|") if b.strip())
-            for key, e in self.entries.items() if e.not_before
-        }
+            if len(key) > 1:
+                lengths.setdefault(key[:2], set()).add(len(key))
+        #: Lengths of the multi-word terms starting with each pair of stems, longest first.
+        self._lengths = {pair: tuple(sorted(v, reverse=True)) for pair, v in lengths.items()}
+        self._singles = frozenset(key[0] for key in self.entries if len(key) == 1)
+        self._firsts = self._singles | {pair[0] for pair in self._lengths}
+        #: Each term's ``not_before`` phrases (stemmed), grouped by length: [(length, set)].
+        self._blockers = {key: _by_length(e.not_before) for key, e in self.entries.items()
+                          if e.not_before}
 
     @classmethod
     def from_paths(cls, paths: list[str | Path]) -> Lexicon:
@@ -194,30 +198,35 @@ class Lexicon:
     def match(self, sent: Sentence) -> list[Match]:
         """Leftmost-longest, non-overlapping matches in one pass over the sentence's tokens."""
         stems = sent.stems
-        n = len(stems)
-        lengths = self._lengths
-        index = self.entries
+        firsts, singles, pair_lengths = self._firsts, self._singles, self._lengths
         out: list[Match] = []
-        i = 0
-        while i < n:
-            cands = lengths.get(stems[i])
-            if cands:
-                for length in cands:
-                    j = i + length
-                    if j > n:
-                        continue
-                    key = tuple(stems[i:j])
-                    entry = index.get(key)
-                    if entry is not None and not self._blocked(key, stems, j):
-                        out.append(Match(i, j, entry))
-                        i = j
-                        break
-                else:
-                    i += 1
+        free = 0  # tokens before this one are part of a match
+        for i in [i for i, s in enumerate(stems) if s in firsts]:
+            if i < free:
                 continue
-            i += 1
+            # multi-word terms starting with this token and the next, longest first; then one
+            lengths = pair_lengths.get(tuple(stems[i : i + 2]), ())
+            if stems[i] in singles:
+                lengths = (*lengths, 1)
+            for length in lengths:
+                key = tuple(stems[i : i + length])
+                entry = self.entries.get(key) if len(key) == length else None
+                if entry is not None and not self._blocked(key, stems, i + length):
+                    out.append(Match(i, i + length, entry))
+                    free = i + length
+                    break
         return out
 
     def _blocked(self, key: tuple[str, ...], stems: list[str], j: int) -> bool:
         """True when the words after the match start with one of the entry's ``not_before``."""
-        return any(tuple(stems[j : j + len(b)]) == b for b in self._blockers.get(key, ()))
+        return any(tuple(stems[j : j + n]) in phrases for n, phrases in self._blockers.get(key, ()))
+
+
+def _by_length(phrases: str) -> list[tuple[int, frozenset[tuple[str, ...]]]]:
+    """``|``-separated phrases, stemmed and grouped by their number of words."""
+    groups: dict[int, set[tuple[str, ...]]] = {}
+    for phrase in phrases.split("|"):
+        if phrase.strip():
+            words = stem_words(phrase)
+            groups.setdefault(len(words), set()).add(words)
+    return [(n, frozenset(g)) for n, g in groups.items()]

@@ -16,11 +16,17 @@ Voices:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
 
 from nltk.stem.snowball import EnglishStemmer
 from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
+
+try:  # NLTK >= 3.9.3 runs its regular expressions under a wall-clock limit
+    from nltk import redos as _redos
+except ImportError:  # pragma: no cover - older NLTK
+    _redos = None
 
 VOICES = ("narrator", "quoted", "reported", "title")
 
@@ -41,18 +47,61 @@ TITLE_MAX_CHARS = 200
 TITLE_MAX_TOKENS = 30
 
 
-_PUNKT_VARS = PunktLanguageVars()
+#: The commonest contexts of a possible sentence break: "word. Next" and 'word."', where the
+#: word is ASCII letters (inner periods allowed, as in "U.S") and Next has no whitespace.
+_PERIOD_CONTEXT_RE = re.compile(
+    r"(?P<word>[A-Za-z]+(?:\.[A-Za-z]+)*)\.(?:[ \xa0]+(?P<next>[^\s.]\S*)|[\"')\]}])")
 
 
-def _punkt() -> PunktSentenceTokenizer:
-    params = PunktParameters()
-    params.abbrev_types = set(ABBREVIATIONS)
-    return PunktSentenceTokenizer(params, lang_vars=_PUNKT_VARS)
+class _PunktVars(PunktLanguageVars):
+    """Punkt's default language settings, with its sentence-end pattern run without NLTK's
+    wall-clock limit (``nltk.redos``, 5 s). That limit covers the whole lazy scan of a block,
+    Punkt's own work on every candidate included, so a long paragraph (a few MB on one line)
+    failed with TimeoutError. The pattern is NLTK's own and fixed: it takes linear time."""
+
+    def period_context_re(self):
+        try:
+            return self._unlimited_period_context_re
+        except AttributeError:
+            rx = super().period_context_re()
+            if _redos is not None:
+                rx = _redos.compile(rx, timeout=None)
+            self._unlimited_period_context_re = rx
+            return rx
 
 
-_PUNKT = _punkt()
-#: Where Punkt would consider a sentence break; a chunk without one is a single sentence.
-_PUNKT_CANDIDATE_RE = _PUNKT_VARS.period_context_re()
+class _Punkt(PunktSentenceTokenizer):
+    """Punkt with the project's abbreviations and nothing trained, deciding the commonest
+    contexts of a possible break without tokenizing them (same answers, faster).
+
+    In "word. Next" or 'word."', Punkt's tokens are "word." and what follows. Its first pass
+    marks "word." a break, or an abbreviation when "word" is one; untrained, its second pass
+    only revisits initials (one letter), numbers and ellipses, none of which "word." can be.
+    So the context holds a break when "word" (two characters or more) is no abbreviation,
+    and none after an abbreviation when nothing after it can end a sentence (no . ? !).
+    """
+
+    def __init__(self):
+        params = PunktParameters()
+        params.abbrev_types = set(ABBREVIATIONS)
+        super().__init__(params, lang_vars=_PunktVars())
+
+    def text_contains_sentbreak(self, text: str) -> bool:
+        m = _PERIOD_CONTEXT_RE.fullmatch(text)
+        if m is not None and len(m["word"]) >= 2:
+            if m["word"].lower() not in ABBREVIATIONS:
+                return True
+            if not any(c in (m["next"] or "") for c in ".?!"):
+                return False
+        return super().text_contains_sentbreak(text)
+
+
+_PUNKT = _Punkt()
+#: Where Punkt may consider a sentence break: it only looks at . ? ! followed by whitespace or
+#: by one of its non-word marks, none of which is a word character, "." or ",".
+_MAYBE_BREAK_RE = re.compile(r"[.?!][^\w.,]")
+#: Closing marks Punkt moves back onto the sentence before them (its boundary realignment).
+_REALIGNED = frozenset("\"')]}‘’“”«»")
 _STEMMER = EnglishStemmer()
 _STEM_MEMO_SIZE = 200_000
 
@@ -168,7 +217,9 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_CRUMB_SEP = re.compile(r"\s+[/|›>»]\s+")
+#: A spaced separator. It starts only where a whitespace run starts: a search that tried every
+#: position inside a long run of spaces would take time quadratic in the run's length.
+_CRUMB_SEP = re.compile(r"(?<!\s)\s+[/|›>»]\s+")
 
 
 def _is_breadcrumb(line: str) -> bool:
@@ -255,11 +306,21 @@ def find_quotes(text: str, start: int, end: int) -> list[Quote]:
     single quote open (the students’ union) is not a quote mark. A quote left open closes at
     the paragraph end, so a stray mark never swallows the rest of the article.
     """
+    if _QUOTE_CHARS.search(text, start, end) is None:
+        return []
     stack: list[tuple[str, int]] = []  # (kind, position of the opening mark)
+    open_kinds: dict[str, int] = {}  # kind → marks of that kind on the stack (none: no key)
     quotes: list[Quote] = []
+
+    def push(kind: str, pos: int) -> None:
+        stack.append((kind, pos))
+        open_kinds[kind] = open_kinds.get(kind, 0) + 1
 
     def close(pos_end: int, inner_end: int, closed: bool) -> None:
         kind, open_pos = stack.pop()
+        open_kinds[kind] -= 1
+        if not open_kinds[kind]:
+            del open_kinds[kind]
         if closed or kind != "single":  # an unclosed single mark was an apostrophe after all
             quotes.append(Quote(open_pos, pos_end, open_pos + 1, inner_end, len(stack), closed))
 
@@ -268,12 +329,11 @@ def find_quotes(text: str, start: int, end: int) -> list[Quote]:
         c = m.group()
         prev = text[i - 1] if i > start else " "
         nxt = text[i + 1] if i + 1 < end else " "
-        open_kinds = [k for k, _ in stack]
         if c in _OPEN_ONLY:
             kind = _OPEN_ONLY[c]
             if kind == "single" and _is_word_char(prev) and _is_word_char(nxt):
                 continue  # a mis-typed apostrophe: ‘ between letters
-            stack.append((kind, i))
+            push(kind, i)
         elif c in _CLOSE_ONLY:
             kind = _CLOSE_ONLY[c]
             if kind in open_kinds:
@@ -281,14 +341,14 @@ def find_quotes(text: str, start: int, end: int) -> list[Quote]:
                     close(i, i, False)
                 close(i + 1, i, True)
             elif kind == "double" and not _is_word_char(prev) and not nxt.isspace():
-                stack.append((kind, i))  # ” used as an opening mark
+                push(kind, i)  # ” used as an opening mark
         elif c == '"':
             if "double" in open_kinds and not (prev.isspace() and not nxt.isspace()):
                 while stack[-1][0] != "double":
                     close(i, i, False)
                 close(i + 1, i, True)
             elif not nxt.isspace():
-                stack.append(("double", i))
+                push("double", i)
             elif "double" in open_kinds:
                 while stack[-1][0] != "double":
                     close(i, i, False)
@@ -302,7 +362,7 @@ def find_quotes(text: str, start: int, end: int) -> list[Quote]:
                 close(i + 1, i, True)
             elif ((prev.isspace() or prev in "([{—–-\"“") and nxt.isalpha()
                   and not _ELISION_RE.match(text, i + 1, end)):
-                stack.append(("single", i))  # not ’90s, ’em, ’cause: elisions
+                push("single", i)  # not ’90s, ’em, ’cause: elisions
     while stack:
         close(end, end, False)
     quotes.sort(key=lambda q: (q.start, -q.end))
@@ -312,10 +372,19 @@ def find_quotes(text: str, start: int, end: int) -> list[Quote]:
 # --- sentences, tokens and voice --------------------------------------------------------------
 
 
+def _is_one_sentence(chunk: str) -> bool:
+    """True when Punkt is bound to return the stripped ``chunk`` whole: it has no possible
+    sentence break, or only one right before a final closing mark (``... end."``), which Punkt
+    realigns onto the sentence whether or not it breaks there."""
+    m = _MAYBE_BREAK_RE.search(chunk)
+    return m is None or (m.start() == len(chunk) - 2 and chunk[-1] in _REALIGNED)
+
+
 def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Punkt's sentences of the (stripped) block ``text[start:end]``."""
+    """Punkt's sentences of the stripped block ``text[start:end]`` (most blocks of one
+    sentence skip Punkt: see :func:`_is_one_sentence`)."""
     chunk = text[start:end]
-    if _PUNKT_CANDIDATE_RE.search(chunk) is None:  # what Punkt returns, without running it
+    if _is_one_sentence(chunk):
         return [(start, end)]
     return [(start + s, start + e) for s, e in _PUNKT.span_tokenize(chunk)]
 
@@ -332,11 +401,15 @@ def segment(text: str) -> Document:
         block_quotes = find_quotes(text, b_start, b_end)
         quotes.extend(block_quotes)
         outer = [(q.inner_start, q.inner_end) for q in block_quotes if q.depth == 0]
+        # Top-level quotations never overlap, so their starts and their ends are both sorted:
+        # each sentence finds the ones that overlap it by bisection.
+        outer_starts, outer_ends = [s for s, _ in outer], [e for _, e in outer]
         is_title = title is not None and b_start == title[0]
         spans = [(b_start, b_end)] if is_title else _sentence_spans(text, b_start, b_end)
         for s_start, s_end in spans:
             sent = _tokenize(text, s_start, s_end, is_title)
-            _assign_voices(sent, outer)
+            near = outer[bisect_right(outer_ends, s_start) : bisect_left(outer_starts, s_end)]
+            _assign_voices(sent, near)
             sentences.append(sent)
     return Document(text, title, paras, sentences, quotes)
 
@@ -353,14 +426,13 @@ def _tokenize(text: str, start: int, end: int, is_title: bool) -> Sentence:
 
 
 def _assign_voices(sent: Sentence, quote_spans: list[tuple[int, int]]) -> None:
+    """Tokens inside one of ``quote_spans`` are ``quoted``; the others ``title`` or
+    ``narrator``. Token offsets are sorted, so each span's tokens (those starting at or after
+    its start and ending at or before its end) are one range found by bisection."""
     voices = ["title" if sent.is_title else "narrator"] * len(sent)
-    quote_spans = [(qs, qe) for qs, qe in quote_spans if qs < sent.end and qe > sent.start]
-    if quote_spans:
-        for k, (s, e) in enumerate(zip(sent.starts, sent.ends, strict=True)):
-            for qs, qe in quote_spans:
-                if qs <= s and e <= qe:
-                    voices[k] = "quoted"
-                    break
+    for qs, qe in quote_spans:
+        for k in range(bisect_left(sent.starts, qs), bisect_right(sent.ends, qe)):
+            voices[k] = "quoted"
     sent.voices = voices
 
 

@@ -68,6 +68,14 @@ def _comma_after(text: str, sent: Sentence, k: int) -> int | None:
 def mark_reported(text: str, sent: Sentence, matches: list[Match]) -> None:
     """Set ``reported`` voice on the tokens governed by attribution ``matches``."""
     n = len(sent)
+    marked = 0  # tokens 0..marked-1 are marked already: marking them again changes nothing
+
+    def mark_before(k: int) -> None:  # so that many prefix marks still take linear time
+        nonlocal marked
+        if k > marked:
+            sent.mark_reported(marked, k)
+            marked = k
+
     for m in matches:
         if m.entry.category == "sourcing" and m.entry.term.startswith("according"):
             if m.i <= 1:
@@ -75,7 +83,7 @@ def mark_reported(text: str, sent: Sentence, matches: list[Match]) -> None:
                 if after is not None:
                     sent.mark_reported(after, n)
             else:
-                sent.mark_reported(0, m.i)
+                mark_before(m.i)
         elif _governs(sent, m):
             comma = _comma_before(text, sent, m.i)
             trailing = (
@@ -86,7 +94,7 @@ def mark_reported(text: str, sent: Sentence, matches: list[Match]) -> None:
                 and not (comma == m.i and m.j < n and sent.norms[m.j] in _CLAUSE_STARTERS)
             )
             if trailing:
-                sent.mark_reported(0, comma)
+                mark_before(comma)
                 continue
             sent.mark_reported(m.j, n)
             after = _comma_after(text, sent, m.j - 1)
@@ -100,4 +108,4 @@ def mark_reported(text: str, sent: Sentence, matches: list[Match]) -> None:
                          and sent.norms[m.j] in _ADJUNCT_STARTS))
             )
             if parenthetical:
-                sent.mark_reported(0, comma)
+                mark_before(comma)
