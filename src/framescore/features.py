@@ -83,8 +83,9 @@ class Analysis:
         """The text's feature row: the mean of its sentence rows (zeros without sentences),
         with the same sums as :meth:`FramingFeatures.transform` makes."""
         m = self.sentence_matrix
-        return _csr(np.zeros(m.nnz, dtype=np.int64), m.indices, m.data * (1.0 / max(m.shape[0], 1)),
-                    shape=(1, m.shape[1]))
+        cells = _add_up(np.zeros(m.nnz, dtype=np.int64), m.indices,
+                        m.data * (1.0 / max(m.shape[0], 1)), m.shape[1])
+        return _csr(*cells, shape=(1, m.shape[1]))
 
 
 def as_texts(X) -> list[str]:
@@ -265,7 +266,7 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
             counts.append(len(doc.sentences))
         if state.ngrams is not None:
             cells.extend(*self._tfidf(sentences), col_offset=len(state.names) - len(self.idf_))
-        matrix = _csr(*cells.arrays(), shape=(len(sentences), len(state.names)))
+        matrix = _csr(*cells.arrays(len(state.names)), shape=(len(sentences), len(state.names)))
         return matrix, np.asarray(counts, dtype=np.int64)
 
     def _tfidf(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -434,7 +435,8 @@ def _is_scare_quote(text: str, sent: Sentence, q: Quote, speech: _SpeechVerbs) -
 
 
 class _Cells:
-    """Non-zero cells of a sparse matrix, collected in any order (repeated cells add up)."""
+    """Non-zero cells of a sparse matrix: single cells added in any order (repeated cells add
+    up), then blocks of cells sorted by row and column, each right of the cells before it."""
 
     __slots__ = ("blocks", "cols", "rows", "values")
 
@@ -453,62 +455,103 @@ class _Cells:
                col_offset: int = 0) -> None:
         self.blocks.append((rows, cols + col_offset, values))
 
-    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Rows, columns and values of every cell."""
-        first = (np.asarray(self.rows, dtype=np.int64), np.asarray(self.cols, dtype=np.int64),
-                 np.asarray(self.values, dtype=float))
-        rows, cols, values = zip(first, *self.blocks, strict=True)
-        return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
+    def arrays(self, n_cols: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows, columns and values of every cell, sorted by row, then column."""
+        single = _add_up(np.asarray(self.rows, dtype=np.int64),
+                         np.asarray(self.cols, dtype=np.int64),
+                         np.asarray(self.values, dtype=float), n_cols)
+        rows, cols, values = (np.concatenate(part) for part in zip(single, *self.blocks,
+                                                                   strict=True))
+        order = np.argsort(rows, kind="stable")  # a row's blocks stay in column order
+        return rows[order], cols[order], values[order]
 
 
 class _NgramCounter:
-    """Counts of a fixed vocabulary of word n-grams, equal to ``CountVectorizer.transform``'s:
-    the vectorizer's own preprocessor (lowercase) and tokenizer, then, for each n of its
-    ``ngram_range``, every run of n tokens joined by a space (as its word analyzer does, but
-    joined in C rather than a Python loop)."""
+    """Counts of a fixed vocabulary of word n-grams, equal to ``CountVectorizer.transform``'s
+    (the vectorizer's own preprocessor and tokenizer, its n-grams), found by array operations
+    over a whole batch instead of a joined string and a dictionary lookup per n-gram.
+
+    Each word of the vocabulary's n-grams has a number, and so has each prefix of its
+    n-grams, by length: the prefix of length n is found from the prefix of length n - 1 and
+    the next word (``prefix * n_words + word``, looked up in a sorted table).
+    """
 
     def __init__(self, vectorizer: CountVectorizer):
         vectorizer.build_analyzer()  # validates the settings
         self.preprocess = vectorizer.build_preprocessor()
         self.tokenize = vectorizer.build_tokenizer()
-        self.ngram_range = tuple(vectorizer.ngram_range)
-        self.vocabulary = {g: k for k, g in enumerate(vectorizer.vocabulary)}
+        self.low, self.high = vectorizer.ngram_range
+        grams = [tuple(g.split(" ")) for g in vectorizer.vocabulary]
+        self.n_columns = len(grams)
+        self.words = {w: k for k, w in enumerate(sorted({w for g in grams for w in g}))}
+        numbers = {(w,): k for w, k in self.words.items()}  # prefixes of the current length
+        self.steps: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, prefix numbers)
+        self.columns = [self._columns(grams, numbers)]  # by length: prefix number → column
+        for n in range(2, max(map(len, grams)) + 1):
+            previous = numbers
+            numbers = {q: k for k, q in enumerate(sorted({g[:n] for g in grams if len(g) >= n}))}
+            keys = np.array([previous[q[:-1]] * len(self.words) + self.words[q[-1]]
+                             for q in numbers], dtype=np.int64)
+            order = np.argsort(keys)
+            self.steps.append((keys[order], np.fromiter(numbers.values(), np.int64)[order]))
+            self.columns.append(self._columns(grams, numbers))
 
-    def ngrams(self, text: str) -> list[str]:
-        tokens = self.tokenize(self.preprocess(text))
-        low, high = self.ngram_range
-        grams = list(tokens) if low == 1 else []
-        for n in range(max(low, 2), high + 1):
-            grams += map(" ".join, zip(*(tokens[k:] for k in range(n)), strict=False))
-        return grams
+    @staticmethod
+    def _columns(grams: list[tuple[str, ...]], numbers: dict[tuple[str, ...], int]) -> np.ndarray:
+        columns = np.full(len(numbers), -1, dtype=np.int64)  # -1: a prefix only
+        for col, g in enumerate(grams):
+            if g in numbers:
+                columns[numbers[g]] = col
+        return columns
 
     def count(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Cells (text, n-gram column, float count) of the vocabulary's n-grams in each text,
         sorted by text, then column."""
-        vocabulary = self.vocabulary
         ids: list[int] = []
-        n_grams: list[int] = []
+        n_tokens: list[int] = []
         for text in texts:
-            grams = self.ngrams(text)
-            ids += map(vocabulary.get, grams, repeat(-1, len(grams)))  # -1: not in vocabulary
-            n_grams.append(len(grams))
-        cols = np.asarray(ids, dtype=np.int64)
-        rows = np.repeat(np.arange(len(texts)), n_grams)
-        known = cols >= 0
-        cells, counts = np.unique(rows[known] * len(vocabulary) + cols[known],
-                                  return_counts=True)
-        return cells // len(vocabulary), cells % len(vocabulary), counts.astype(float)
+            tokens = self.tokenize(self.preprocess(text))
+            ids += map(self.words.get, tokens, repeat(-1, len(tokens)))  # -1: no such word
+            n_tokens.append(len(tokens))
+        words = np.asarray(ids, dtype=np.int64)
+        rows = np.repeat(np.arange(len(texts)), n_tokens)
+        found = [np.zeros(0, dtype=np.int64)]  # cells: row * n_columns + column
+        prefix = words  # at each position, the number of the n-gram starting there, or -1
+        for n in range(1, min(self.high, len(self.columns)) + 1):
+            if n > 1:
+                same_text = rows[: len(rows) - n + 1] == rows[n - 1 :]
+                prefix = self._extend(prefix[:-1], words[n - 1 :], same_text, n)
+            if n >= self.low:
+                cols = np.where(prefix >= 0, self.columns[n - 1][prefix], -1)
+                found.append((rows[: len(prefix)] * self.n_columns + cols)[cols >= 0])
+        cells, counts = np.unique(np.concatenate(found), return_counts=True)
+        return cells // self.n_columns, cells % self.n_columns, counts.astype(float)
+
+    def _extend(self, prefix: np.ndarray, word: np.ndarray, same_text: np.ndarray,
+                n: int) -> np.ndarray:
+        """Numbers of the prefixes of length ``n`` made of a prefix of length ``n - 1`` and
+        the next word (-1 where there is no such prefix)."""
+        keys, numbers = self.steps[n - 2]
+        key = prefix * len(self.words) + word
+        at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+        ok = (prefix >= 0) & (word >= 0) & same_text & (keys[at] == key)
+        return np.where(ok, numbers[at], -1)
+
+
+def _add_up(rows: np.ndarray, cols: np.ndarray, values: np.ndarray,
+            n_cols: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cells given in any order, sorted by row, then column; the values of repeated cells add
+    up, in the order given."""
+    cells, where = np.unique(rows * n_cols + cols, return_inverse=True)
+    return cells // n_cols, cells % n_cols, np.bincount(where, weights=values,
+                                                        minlength=len(cells))
 
 
 def _csr(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, *,
          shape: tuple[int, int]) -> sp.csr_matrix:
-    """A CSR matrix from cells given in any order: the values of repeated cells add up, in
-    the order given, and each row's columns are sorted."""
-    n_rows, n_cols = shape
-    cells, where = np.unique(rows * n_cols + cols, return_inverse=True)
-    data = np.bincount(where, weights=values, minlength=len(cells))
-    indptr = np.searchsorted(cells, np.arange(n_rows + 1) * n_cols)
-    return sp.csr_matrix((data, cells % n_cols, indptr), shape=shape)
+    """A CSR matrix from cells sorted by row, then column, without repeats."""
+    indptr = np.searchsorted(rows, np.arange(shape[0] + 1))
+    return sp.csr_matrix((values, cols, indptr), shape=shape)
 
 
 def _mean_rows(counts: np.ndarray) -> sp.csr_matrix:

@@ -1,0 +1,124 @@
+"""Shared setup for the benchmark scripts: BABE texts, articles, the bare reference pipeline,
+timing and machine information.
+
+The texts come from ``../shared`` (BABE, never copied into the project). Every script measures
+framescore against a reference measured in the same run, and prints a markdown block.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+BABE = SHARED / "corpora" / "babe" / "final_labels_SG2.csv"
+SENTENCES_PER_ARTICLE = 30
+SENTENCES_PER_PARAGRAPH = 3
+
+
+def babe() -> tuple[list[str], np.ndarray]:
+    """BABE's sentences and labels (1 = Biased), without the one "No agreement" row."""
+    if not BABE.exists():
+        sys.exit(f"{BABE} not found: the benchmarks read BABE from ../shared")
+    frame = pd.read_csv(BABE, sep=";")
+    frame = frame[frame["label_bias"].isin(["Biased", "Non-biased"])]
+    return frame["text"].tolist(), (frame["label_bias"] == "Biased").to_numpy(int)
+
+
+def replicate(texts: list[str], n: int, seed: int = 0) -> list[str]:
+    """``n`` texts: copies of ``texts``, each copy in its own shuffled order."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    while len(out) < n:
+        copy = list(texts)
+        rng.shuffle(copy)
+        out += copy
+    return out[:n]
+
+
+def articles(texts: list[str], n: int, seed: int = 1) -> list[str]:
+    """``n`` articles of :data:`SENTENCES_PER_ARTICLE` sentences, in paragraphs of
+    :data:`SENTENCES_PER_PARAGRAPH` (sentences joined by a space, paragraphs by a blank line)."""
+    sentences = replicate(texts, n * SENTENCES_PER_ARTICLE, seed)
+    out = []
+    for a in range(n):
+        body = sentences[a * SENTENCES_PER_ARTICLE : (a + 1) * SENTENCES_PER_ARTICLE]
+        paragraphs = [" ".join(body[p : p + SENTENCES_PER_PARAGRAPH])
+                      for p in range(0, len(body), SENTENCES_PER_PARAGRAPH)]
+        out.append("\n\n".join(paragraphs))
+    return out
+
+
+def bare_pipeline(texts: list[str], y: np.ndarray):
+    """The reference: TF-IDF of word 1-2-grams + logistic regression, trained on ``texts``."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(TfidfVectorizer(ngram_range=(1, 2)),
+                         LogisticRegression(max_iter=2000)).fit(texts, y)
+
+
+def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
+    """The shortest wall time (``time.perf_counter``) of ``repeat`` calls, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def megabytes(texts: list[str]) -> float:
+    return sum(len(t.encode("utf-8")) for t in texts) / 1e6
+
+
+def machine() -> str:
+    """One markdown line: date, CPUs, CPU model, load, Python and library versions."""
+    import nltk
+    import scipy
+    import sklearn
+
+    import framescore
+
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {os.cpu_count()} CPUs ({cpu}) · "
+            f"load average {load} at start · Python {platform.python_version()} · "
+            f"scikit-learn {sklearn.__version__} · NumPy {np.__version__} · "
+            f"SciPy {scipy.__version__} · NLTK {nltk.__version__} · "
+            f"framescore {framescore.__version__} ({_git_revision(framescore.__file__)})")
+
+
+def _git_revision(path: str) -> str:
+    """The commit of the checkout that ``path`` is in (``-dirty`` with local changes)."""
+    try:
+        out = subprocess.run(["git", "-C", str(Path(path).parent), "describe", "--always",
+                              "--dirty"], capture_output=True, text=True, timeout=10)
+    except OSError:
+        return "no git"
+    return out.stdout.strip() or "no git"
+
+
+def table(header: list[str], rows: list[list[object]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)

@@ -1,0 +1,95 @@
+"""Throughput of scoring and of explanation, against a bare scikit-learn pipeline.
+
+The reference, trained on BABE in the same run: ``TfidfVectorizer(ngram_range=(1, 2))`` +
+``LogisticRegression``, scoring with ``predict_proba``. framescore: the shipped model,
+``FramingModel.score`` (features + model) on the same texts in one batch, and
+``framescore.explain.explain(model, text, counterfactuals=False)`` (exact contributions and
+spans) one text at a time.
+
+Workloads: BABE sentences replicated to 100,000 texts, and 10,000 articles of 30 BABE
+sentences (paragraphs of three). Explanation runs on 10,000 sentences and 500 articles.
+Timings are taken after a warm-up: the best of ``--repeat`` runs for scoring, one run for
+explanation (the reference, being cheap, is always the best of three or more). The texts
+repeat BABE's vocabulary, so framescore's stem memo is warm, as it soon is on any news corpus.
+
+    python benchmarks/throughput.py [--scale 0.1] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from _common import (
+    SENTENCES_PER_ARTICLE,
+    articles,
+    babe,
+    bare_pipeline,
+    best_of,
+    machine,
+    megabytes,
+    replicate,
+    table,
+)
+
+import framescore
+from framescore.explain import explain
+
+TARGETS = {"scoring": 1.5, "explanation with spans": 3.0}
+
+
+def run(args: argparse.Namespace) -> str:
+    texts, y = babe()
+    bare = bare_pipeline(texts, y)
+    model = framescore.load()
+    n_sent, n_art = int(100_000 * args.scale), int(10_000 * args.scale)
+    workloads = [
+        ("scoring", "sentences", replicate(texts, n_sent), 1, args.repeat),
+        ("scoring", "articles", articles(texts, n_art), SENTENCES_PER_ARTICLE, args.repeat),
+        ("explanation with spans", "sentences", replicate(texts, n_sent // 10, seed=2), 1, 1),
+        ("explanation with spans", "articles", articles(texts, n_art // 20, seed=3),
+         SENTENCES_PER_ARTICLE, 1),
+    ]
+    rows = []
+    for task, kind, batch, per_text, repeat in workloads:
+        warm = batch[:2000]
+        bare.predict_proba(warm)
+        if task == "scoring":
+            model.score(warm)
+            ours = best_of(lambda b=batch: model.score(b), repeat)
+        else:
+            for t in warm[:200]:
+                explain(model, t, counterfactuals=False)
+            ours = best_of(lambda b=batch: [explain(model, t, counterfactuals=False)
+                                            for t in b], repeat)
+        ref = best_of(lambda b=batch: bare.predict_proba(b), max(repeat, 3))  # cheap
+        n, mb = len(batch) * per_text, megabytes(batch)
+        ratio = ours / ref
+        rows.append([f"{task}, {kind}", f"{len(batch):,}", f"{n:,}", f"{mb:.1f}",
+                     f"{ref:.2f}", f"{ours:.2f}", f"**{ratio:.2f}×**",
+                     f"≤ {TARGETS[task]}× {'met' if ratio <= TARGETS[task] else 'not met'}",
+                     f"{n / ref:,.0f}", f"{n / ours:,.0f}", f"{mb / ours:.2f}"])
+    header = ["workload", "texts", "sentences", "MB", "bare (s)", "framescore (s)", "ratio",
+              "target", "bare sentences/s", "framescore sentences/s", "framescore MB/s"]
+    return "\n".join([
+        "### Throughput",
+        "",
+        machine(),
+        "",
+        f"`python benchmarks/throughput.py --scale {args.scale} --repeat {args.repeat}` "
+        f"(after a warm-up; best of {args.repeat} for scoring, one run for explanation; the "
+        f"reference is always best of {max(args.repeat, 3)})",
+        "",
+        table(header, rows),
+    ])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="fraction of the default sizes (100k sentences, 10k articles)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per scoring timing")
+    print(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
