@@ -71,6 +71,7 @@ def write_report(directory: str | Path, y, proba, metrics: dict, title: str = ""
                 color="white" if v > grid.max() / 2 else "black", fontsize=14)
     ax.set_xticks([0, 1], ["neutral", "framed"])
     ax.set_yticks([0, 1], ["neutral", "framed"])
-    ax.set(xlabel="predicted", ylabel="true", title="Confusion matrix" + suffix)
+    ax.set(xlabel="predicted", ylabel="true",
+           title="Confusion matrix" + (f"\n{title}" if title else ""))  # a narrow figure
     save(fig, "confusion_matrix.png")
     return written
