@@ -117,3 +117,26 @@ def default_model_dir() -> Path:
     if not (path / "manifest.json").exists():
         pytest.skip("models/default is not built (python scripts/train_default.py)")
     return path
+
+
+def invoke(runner, args: list, code: int = 0, input=None):
+    """Run the CLI through click's CliRunner; fail with its output unless it exits ``code``."""
+    from framescore.cli import cli
+
+    result = runner.invoke(cli, [str(a) for a in args], input=input)
+    if result.exit_code != code:
+        raise AssertionError(f"exit {result.exit_code} (expected {code}) for {args}\n"
+                             f"stdout: {result.stdout[:2000]}\nstderr: {result.stderr}\n"
+                             f"exception: {result.exception!r}")
+    return result
+
+
+def assert_one_line_error(result, *needles: str) -> str:
+    """A failed run: exactly one stderr line, 'framescore: error: ...', no traceback."""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("framescore: error: "), lines[0]
+    assert "Traceback" not in result.output
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+    return lines[0]

@@ -21,9 +21,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import assert_one_line_error, invoke
 
 import framescore
-from framescore.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 VOICES = {"narrator", "quoted", "reported", "title"}
@@ -156,24 +156,6 @@ def runner() -> CliRunner:
     return CliRunner(env={"FRAMESCORE_MODEL": None, "FRAMESCORE_DEBUG": None, "NO_COLOR": None})
 
 
-def invoke(runner: CliRunner, args: list, code: int = 0, input=None):
-    result = runner.invoke(cli, [str(a) for a in args], input=input)
-    if result.exit_code != code:
-        raise AssertionError(f"exit {result.exit_code} (expected {code}) for {args}\n"
-                             f"stdout: {result.stdout}\nstderr: {result.stderr}\n"
-                             f"exception: {result.exception!r}")
-    return result
-
-
-def assert_one_line_error(result, *needles: str) -> str:
-    """A failed run: exactly one stderr line, 'framescore: error: ...', no traceback."""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("framescore: error: "), lines[0]
-    assert "Traceback" not in result.output
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-    return lines[0]
 
 
 def _no_constants(name: str):

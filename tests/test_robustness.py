@@ -38,11 +38,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from conftest import assert_one_line_error, invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import framescore
-from framescore.cli import cli
 from framescore.corpus import DataError, not_utf8_error
 from framescore.explain import explain
 from framescore.model import MANIFEST_FILE, PIPELINE_FILE, ModelError, verify
@@ -71,31 +71,13 @@ def model(model_dir):
     return m
 
 
-def invoke(runner: CliRunner, args: list, code: int = 0, input=None):
-    result = runner.invoke(cli, [str(a) for a in args], input=input)
-    if result.exit_code != code:
-        raise AssertionError(f"exit {result.exit_code} (expected {code}) for {args}\n"
-                             f"stdout: {result.stdout[:2000]}\nstderr: {result.stderr}\n"
-                             f"exception: {result.exception!r}")
-    return result
-
-
-def assert_error(result, *needles: str) -> str:
-    """A failed run: exactly one stderr line, 'framescore: error: ...', no traceback."""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("framescore: error: "), lines[0]
-    assert "Traceback" not in result.output
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-    return lines[0]
 
 
 def fails(runner, args: list, *needles: str, code: int = 1, input=None) -> str:
     """Run a command that must fail with one error line holding ``needles``, and no output."""
     result = invoke(runner, args, code=code, input=input)
     assert result.stdout == ""
-    return assert_error(result, *needles)
+    return assert_one_line_error(result, *needles)
 
 
 def jsonl(text: str) -> list[dict]:
