@@ -24,6 +24,7 @@ import sys
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -113,9 +114,16 @@ class FramingModel:
     def intercept(self) -> float:
         return float(self.pipeline.named_steps["clf"].intercept_[0])
 
-    @property
+    @cached_property
     def feature_names(self) -> np.ndarray:
+        """Names of the model's features (computed once: a fitted model does not change)."""
         return self.features.get_feature_names_out()
+
+    @cached_property
+    def _summary_columns(self) -> dict[str, int]:
+        """Summary column → feature column, for the summary features this model has."""
+        index = {name: k for k, name in enumerate(self.feature_names)}
+        return {col: index[f] for col, f in SUMMARY_FEATURES.items() if f in index}
 
     def logits(self, X) -> np.ndarray:
         """Logit of each text: intercept + features · weights."""
@@ -137,11 +145,9 @@ class FramingModel:
             matrix, n_sent = self.features.transform_counted(texts)
             frame = pd.DataFrame({"logit": self.intercept + matrix @ self.weights})
             frame["sentences"] = n_sent
-            names = list(self.feature_names)
-            for column, feature in SUMMARY_FEATURES.items():
-                if feature in names:
-                    values = matrix[:, names.index(feature)].toarray().ravel()
-                    frame[column] = np.rint(values * n_sent).astype(int)
+            for column, k in self._summary_columns.items():
+                values = matrix[:, k].toarray().ravel()
+                frame[column] = np.rint(values * n_sent).astype(int)
         elif level == "sentence":
             rows = []
             for t_idx, text in enumerate(texts):
