@@ -1,4 +1,4 @@
-"""Evaluation metrics for a binary framed/neutral classifier, and threshold selection."""
+"""Evaluation metrics for a binary framed/neutral classifier."""
 
 from __future__ import annotations
 
@@ -25,12 +25,6 @@ def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> 
             ece += mask.mean() * abs(y[mask].mean() - p[mask].mean())
     return float(ece)
 
-
-def best_threshold(y: np.ndarray, p: np.ndarray) -> float:
-    """The probability threshold that maximizes macro-F1 on (y, p), searched on a 0.01 grid."""
-    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
-    scores = [f1_score(y, p >= t, average="macro", zero_division=0) for t in grid]
-    return float(grid[int(np.argmax(scores))])
 
 
 def binary_metrics(y, p, threshold: float | None = 0.5, pred=None) -> dict:
