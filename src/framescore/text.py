@@ -434,3 +434,8 @@ def _assign_voices(sent: Sentence, quote_spans: list[tuple[int, int]]) -> None:
         for k in range(bisect_left(sent.starts, qs), bisect_right(sent.ends, qe)):
             voices[k] = "quoted"
     sent.voices = voices
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the word tokens of ``text`` (NLTK ``span_tokenize`` semantics)."""
+    return [m.span() for m in TOKEN_RE.finditer(text)]
