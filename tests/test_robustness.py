@@ -816,11 +816,22 @@ def _seconds(run, text: str, repeat: int = 1) -> float:
 @pytest.mark.parametrize("case", list(PATHOLOGICAL))
 def test_pathological_input_takes_linear_time(model, case):
     make, n = PATHOLOGICAL[case]
-    small, big = make(n // 4), make(n)
-
     run = model.features.analyze  # segmentation, matching, voice, features, n-grams, spans
+    run("Warm “up” caches, officials said.")
+
+    # A case that is too fast to time reliably at the size grows (at most 16x) until
+    # the quarter-size input takes 20 ms: a ratio of two timer-noise figures says nothing.
+    small = make(n // 4)
     t_small = _seconds(run, small, repeat=2)
-    t_big, analysis = _timed(run, big)
+    for _ in range(2):
+        if t_small >= 0.02:
+            break
+        n *= 4
+        small = make(n // 4)
+        t_small = _seconds(run, small, repeat=2)
+    big = make(n)
+    # The best of two: one page-fault storm in a fresh process is not growth.
+    t_big, analysis = min((_timed(run, big) for _ in range(2)), key=lambda r: r[0])
     assert all(s.text == big[s.start:s.end] for s in analysis.spans)
     ratio = t_big / max(t_small, 0.02)
     assert ratio < 10, f"{case}: 4x the input took {ratio:.1f}x the time"
