@@ -24,6 +24,8 @@ from click.testing import CliRunner
 from conftest import assert_one_line_error, invoke
 
 import framescore
+from framescore import cli
+from framescore.corpus import Record
 
 ROOT = Path(__file__).resolve().parents[1]
 VOICES = {"narrator", "quoted", "reported", "title"}
@@ -337,6 +339,13 @@ def test_score_parallel_and_chunked_output_is_identical(runner, tmp_path, model_
     two = invoke(runner, ["score", table, "--model", model_dir, "--chunk-size", "4",
                           "-j", "2"]).stdout
     assert one == two and len(jsonl(one)) == 30
+    # more one-record chunks than the parent scores while the workers start: some are
+    # scored by the workers whatever the machine's speed
+    many = write_csv(tmp_path / "more.csv", [{"text": t} for t in texts * 3])
+    one = invoke(runner, ["score", many, "--model", model_dir]).stdout
+    two = invoke(runner, ["score", many, "--model", model_dir, "--chunk-size", "1",
+                          "-j", "2"]).stdout
+    assert one == two and len(jsonl(one)) == 3 * len(texts) > 64
     out1, out2 = tmp_path / "one.parquet", tmp_path / "two.parquet"
     invoke(runner, ["score", table, "--model", model_dir, "--level", "sentence", "-o", out1])
     invoke(runner, ["score", table, "--model", model_dir, "--level", "sentence", "-o", out2,
@@ -735,3 +744,19 @@ def test_default_model_explains(runner, articles):
                                    "json"]).stdout)
     assert abs(d["intercept"] + math.fsum(c["contribution"] for c in d["contributions"])
                - d["logit"]) < 1e-6
+
+
+def test_worker_pool_scores_chunks_in_order(model_dir):
+    """Chunks go to the workers once the pool is up (no local scoring is left to hide them),
+    and come back in input order with the scores of a serial run."""
+    model = framescore.load(model_dir)
+    texts, _ = _corpus()
+    records = [Record("t", k, None, t) for k, t in enumerate(texts[:40])]
+    chunks = [records[k : k + 3] for k in range(0, len(records), 3)]
+    serial = list(cli.scored_chunks(iter(chunks), model, "article"))
+    with cli.worker_pool(Path(model_dir), 2) as pool:
+        pool.starting.result().apply_async(cli._worker_score, (["warm."], "article")).get()
+        parallel = list(cli.scored_chunks(iter(chunks), model, "article", pool))
+    assert [c for c, _ in parallel] == chunks
+    for (_, a), (_, b) in zip(serial, parallel, strict=True):
+        pd.testing.assert_frame_equal(a, b)

@@ -108,6 +108,63 @@ def test_explanation_sums_exactly(model):
     assert e.label == ("framed" if e.score >= model.threshold else "neutral")
 
 
+BATCH = [ARTICLE, *FRAMED[:3], "", "   ", NEUTRAL[1],
+         "Title only\n\nThey called it a “massacre”. “The martyrs,” he said, “fell.”"]
+
+
+def test_explain_many_equals_explain_text_by_text(model):
+    many = model.explain_many(BATCH)
+    pd.testing.assert_frame_equal(many.texts, model.score(BATCH))
+    assert many.intercept == model.intercept and many.threshold == model.threshold
+    for i, text in enumerate(BATCH):
+        one = explain(model, text, counterfactuals=False)
+        contributions = many.contributions[many.contributions["text_index"] == i]
+        assert many.intercept + contributions["contribution"].sum() == pytest.approx(
+            many.texts["logit"][i], abs=1e-9)
+        assert many.texts["logit"][i] == pytest.approx(one.logit, abs=1e-9)
+        # the same features, values and weights, in the same order up to ties
+        assert ([(d["feature"], d["value"], d["weight"]) for d in one.contributions]
+                == sorted(zip(contributions["feature"], contributions["value"],
+                              contributions["weight"], strict=True),
+                          key=lambda t: (-abs(t[1] * t[2]), t[0])))
+        assert list(contributions["contribution"].abs()) == sorted(
+            contributions["contribution"].abs(), reverse=True)
+        spans = many.spans[many.spans["text_index"] == i]
+        assert spans.drop(columns=["text_index", "sentence"]).to_dict("records") == one.spans
+        for row in spans.itertuples():
+            assert text[row.start : row.end] == row.text
+        sentences = many.sentences[many.sentences["text_index"] == i]
+        assert list(sentences["sentence"]) == list(range(len(one.sentences)))
+        assert (sentences.drop(columns=["text_index", "sentence"]).to_dict("records")
+                == one.sentences)
+    assert set(many.spans["text_index"]) == {0, 1, 2, 3, 6, 7}
+    assert set(many.sentences["text_index"]) == set(range(len(BATCH))) - {4, 5}
+
+
+def test_explain_many_of_nothing_has_the_columns(model):
+    many = model.explain_many([])
+    assert many.texts.empty and many.contributions.empty and many.spans.empty
+    assert list(many.spans.columns) == ["text_index", "sentence", "start", "end", "text",
+                                        "feature", "category", "voice", "contribution",
+                                        "neutral"]
+    assert list(many.contributions.columns) == ["text_index", "feature", "value", "weight",
+                                                "contribution"]
+    assert list(many.sentences.columns) == ["text_index", "sentence", "start", "end",
+                                            "score", "logit"]
+
+
+def test_sentence_level_scores_match_the_explanations(model):
+    frame = model.score(BATCH, level="sentence")
+    for i, text in enumerate(BATCH):
+        rows = frame[frame["text_index"] == i]
+        one = explain(model, text, counterfactuals=False)
+        assert list(rows["sentence"]) == list(range(len(one.sentences)))
+        assert list(zip(rows["start"], rows["end"], strict=True)) == [
+            (s["start"], s["end"]) for s in one.sentences]
+        np.testing.assert_allclose(rows["logit"], [s["logit"] for s in one.sentences],
+                                   rtol=0, atol=1e-12)
+
+
 def test_span_contributions_add_up_to_their_features(model):
     """Each span adds 1/n_sentences to each feature it feeds, so the spans' contributions add
     up exactly to the contributions of the count features."""

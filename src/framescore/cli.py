@@ -22,7 +22,8 @@ import textwrap
 import traceback
 from collections import Counter, deque
 from collections.abc import Iterator
-from contextlib import ExitStack
+from concurrent.futures import Future
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -396,19 +397,63 @@ def _worker_score(texts: list[str], level: str):
     return _score_texts(_WORKER_MODEL, texts, level)
 
 
-def scored_chunks(chunks: Iterator[list[Record]], model, level: str, jobs: int,
+def scored_chunks(chunks: Iterator[list[Record]], model, level: str, pool=None,
                   scheduler: str | None = None) -> Iterator[tuple[list[Record], object]]:
-    """(chunk, scores of its records that have text), in input order. With ``jobs`` > 1 the
-    chunks are scored in worker processes, with ``scheduler`` on a Dask cluster; either way
-    a bounded number of chunks is in flight, so memory stays flat however long the input is."""
+    """(chunk, scores of its records that have text), in input order. With ``pool`` (from
+    :func:`worker_pool`) the chunks are scored in worker processes, with
+    ``scheduler`` on a Dask cluster; either way a bounded number of chunks is in flight, so
+    memory stays flat however long the input is."""
     if scheduler:
         yield from _scored_on_cluster(chunks, model, level, scheduler)
         return
-    if jobs == 1:
+    if pool is None:
         for chunk in chunks:
             yield chunk, _score_texts(model, [r.text for r in chunk if r.text is not None], level)
         return
+    from multiprocessing.pool import AsyncResult
+
+    # Until the pool is up and a worker has returned a result, the parent scores chunks
+    # itself instead of waiting.
+    jobs = pool.jobs
+    pending: deque = deque()  # (chunk, result), in input order
+    in_flight = 0  # chunks handed to the workers and not yet taken back
+    started = False
+    for chunk in chunks:
+        texts = [r.text for r in chunk if r.text is not None]
+        started = started or any(r.ready() for _, r in pending if isinstance(r, AsyncResult))
+        if ((not pool.starting.done() or (not started and in_flight >= jobs))
+                and len(pending) < _MAX_LOCAL_CHUNKS):
+            pending.append((chunk, _Done(_score_texts(model, texts, level))))
+        else:
+            task = pool.starting.result().apply_async(_worker_score, (texts, level))
+            pending.append((chunk, task))
+            in_flight += 1
+        while pending and (in_flight >= 4 * jobs or pending[0][1].ready()):
+            done, result = pending.popleft()
+            in_flight -= isinstance(result, AsyncResult)
+            yield done, result.get()
+    while pending:
+        done, result = pending.popleft()
+        yield done, result.get()
+
+
+@dataclass(frozen=True)
+class _Workers:
+    starting: Future  # of the multiprocessing pool
+    jobs: int
+
+
+@contextmanager
+def worker_pool(model_dir: Path, jobs: int) -> Iterator[_Workers]:
+    """Start ``jobs`` worker processes, each with the model at ``model_dir``, in the
+    background; stop them at exit.
+
+    Starting takes seconds (the fork server imports framescore, each worker loads the model)
+    and creating a pool blocks until the fork server is up, so it is created in a thread
+    while the parent goes on (loading its own copy of the model, scoring the first chunks).
+    """
     import multiprocessing
+    from concurrent.futures import ThreadPoolExecutor
 
     # Not fork: forking a process that runs threads (pyarrow's allocator, BLAS) can leave a
     # child blocked forever on a lock held at the time of the fork. A fork server imports
@@ -416,18 +461,31 @@ def scored_chunks(chunks: Iterator[list[Record]], model, level: str, jobs: int,
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["framescore.cli", "framescore.model"])
-    with context.Pool(jobs, initializer=_init_worker, initargs=(str(model.path),)) as pool:
-        pending: deque = deque()
-        for chunk in chunks:
-            texts = [r.text for r in chunk if r.text is not None]
-            pending.append((chunk, pool.apply_async(_worker_score, (texts, level))))
-            if len(pending) >= 2 * jobs:
-                done, result = pending.popleft()
-                yield done, result.get()
-        while pending:
-            done, result = pending.popleft()
-            yield done, result.get()
+        context.set_forkserver_preload(["framescore.cli", "framescore.model", "skops.io"])
+    with ThreadPoolExecutor(1) as starter:
+        starting = starter.submit(context.Pool, jobs, initializer=_init_worker,
+                                  initargs=(str(model_dir),))
+        try:
+            yield _Workers(starting, jobs)
+        finally:
+            starting.result().terminate()
+
+
+#: At most this many chunks are scored in the parent while the worker processes start.
+_MAX_LOCAL_CHUNKS = 64
+
+
+class _Done:
+    """A chunk scored in the parent, with the ``ready``/``get`` of a pool's AsyncResult."""
+
+    def __init__(self, result):
+        self.result = result
+
+    def ready(self) -> bool:
+        return True
+
+    def get(self):
+        return self.result
 
 
 def _scored_on_cluster(chunks: Iterator[list[Record]], model, level: str, scheduler: str):
@@ -543,22 +601,14 @@ def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, sc
         errors_path = f"{output}.errors.jsonl"
 
     files = expand_inputs(inputs)
-    model = load_model(model_dir)
-    kinds = {f.kind for f in files}
-    meta: dict[str, str] = {}
-    if len(files) > 1:
-        meta["source"] = "string"
-    if id_col or kinds - set(TABLE_KINDS):
-        meta["id"] = "string"
-    if kinds & set(TABLE_KINDS) and not id_col:
-        meta["row"] = "int"
-    probe = model.score(["Probe."], level=level).drop(columns=["text_index"], errors="ignore")
-    first = [c for c in ("sentence", "start", "end", "score", "label", "logit") if c in probe]
-    order = first + [c for c in probe.columns if c not in first]
-    columns = {**meta, **{c: _kind(probe[c].dtype) for c in order}}
-
-    total = scored = skipped = 0
     with ExitStack() as stack:
+        pool = None
+        if jobs > 1:  # started first: the workers start while the parent loads the model
+            pool = stack.enter_context(worker_pool(_model_path(model_dir), jobs))
+        model = load_model(model_dir)
+        columns = _output_columns(model, files, level, id_col)
+        meta = {c: k for c, k in columns.items() if c in ("source", "id", "row")}
+        total = scored = skipped = 0
         if fmt == "parquet":
             writer = RecordWriter(fmt, columns, path=stack.enter_context(atomic_path(output)))
         elif output:
@@ -574,7 +624,7 @@ def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, sc
         bar = stack.enter_context(_progress("records"))
         chunks = read_chunks(files, text_col=text_col, id_col=id_col, sep=sep, skip=skip,
                              size=chunk_size)
-        for chunk, frame in scored_chunks(chunks, model, level, jobs, scheduler):
+        for chunk, frame in scored_chunks(chunks, model, level, pool, scheduler):
             valid = [r for r in chunk if r.text is not None]
             bad = [r for r in chunk if r.text is None]
             if frame is not None:
@@ -588,6 +638,29 @@ def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, sc
     info(f"{total} records: {scored} scored, {skipped} skipped")
     if skipped and errors_path:
         info(f"skipped records (with their reasons) are in {errors_path}")
+
+
+def _model_path(model_dir: str | None) -> Path:
+    from .model import default_model_dir
+
+    return Path(model_dir) if model_dir is not None else default_model_dir()
+
+
+def _output_columns(model, files: list[_Input], level: str, id_col: str | None
+                    ) -> dict[str, str]:
+    """Output column → kind: source/id/row as the inputs call for, then the model's."""
+    kinds = {f.kind for f in files}
+    meta: dict[str, str] = {}
+    if len(files) > 1:
+        meta["source"] = "string"
+    if id_col or kinds - set(TABLE_KINDS):
+        meta["id"] = "string"
+    if kinds & set(TABLE_KINDS) and not id_col:
+        meta["row"] = "int"
+    probe = model.score(["Probe."], level=level).drop(columns=["text_index"], errors="ignore")
+    first = [c for c in ("sentence", "start", "end", "score", "label", "logit") if c in probe]
+    order = first + [c for c in probe.columns if c not in first]
+    return {**meta, **{c: _kind(probe[c].dtype) for c in order}}
 
 
 def _with_meta(frame, records: list[Record], meta: dict[str, str]):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import orjson
 import pandas as pd
 
 TABLE_FORMATS = {".csv": "csv", ".tsv": "csv", ".tab": "csv", ".jsonl": "jsonl",
@@ -205,6 +206,15 @@ def _iter_jsonl(fh: io.BufferedIOBase, source: str, text_col: str, id_col: str |
     for line_no, raw in enumerate(fh, start=1):
         line_start, offset = offset, offset + len(raw)
         obj, problem = None, None
+        try:  # the common case, fast: one valid JSON object (orjson also checks the UTF-8)
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            obj = None  # blank, BOM, malformed, NaN, huge ints...: parsed below, as json does
+        if type(obj) is dict and text_col in obj:
+            key = obj.get(id_col) if id_col else None
+            yield _record(source, row, obj[text_col], key, text_col)
+            row += 1
+            continue
         try:
             line = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
         except UnicodeDecodeError as exc:

@@ -88,6 +88,22 @@ class Analysis:
         return _csr(*cells, shape=(1, m.shape[1]))
 
 
+@dataclass(slots=True)
+class BatchAnalysis:
+    """Several texts' sentence rows, sentence offsets and spans, text after text."""
+
+    sentence_matrix: sp.csr_matrix  # (sentences of all texts, n_features)
+    counts: np.ndarray  # sentences per text
+    bounds: np.ndarray  # (sentences of all texts, 2): start and end offset in its text
+    spans: list[Span]  # in text order; Span.sentence counts within its text
+    span_counts: np.ndarray  # spans per text
+
+    @property
+    def rows(self) -> sp.csr_matrix:
+        """Each text's feature row: the mean of its sentence rows (as :meth:`transform`)."""
+        return _mean_rows(self.counts) @ self.sentence_matrix
+
+
 def as_texts(X) -> list[str]:
     """Accept a list, tuple, array or Series of strings (None/NaN become empty texts)."""
     if isinstance(X, str):
@@ -226,31 +242,34 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
     def transform_counted(self, X) -> tuple[sp.csr_matrix, np.ndarray]:
         """:meth:`transform`, and the number of sentences of each text (row × count gives the
         integer counts of the lexicon features)."""
-        check_is_fitted(self, "idf_")
-        sentences, counts = self._sentence_matrix(map(segment, as_texts(X)), None)
-        return _mean_rows(counts) @ sentences, counts
+        batch = self.analyze_many(X, spans=False)
+        return batch.rows, batch.counts
 
     def transform_sentences(self, X) -> sp.csr_matrix:
         """One row per sentence of every text, in order (sentence-level features)."""
-        check_is_fitted(self, "idf_")
-        return self._sentence_matrix(map(segment, as_texts(X)), None)[0]
+        return self.analyze_many(X, spans=False).sentence_matrix
 
     def analyze(self, text: str, spans: bool = True) -> Analysis:
         """Segment ``text`` and compute its per-sentence features and (optionally) spans."""
         check_is_fitted(self, "idf_")
         doc = segment(text)
-        span_list: list[Span] | None = [] if spans else None
-        matrix, _ = self._sentence_matrix([doc], span_list)
-        return Analysis(doc, matrix, span_list or [])
+        batch = self._sentence_matrix([doc], spans)
+        return Analysis(doc, batch.sentence_matrix, batch.spans)
+
+    def analyze_many(self, X, spans: bool = True) -> BatchAnalysis:
+        """Per-sentence features of many texts at once, with sentence offsets and
+        (optionally) spans: the batch form of :meth:`analyze`, one matrix for all texts."""
+        check_is_fitted(self, "idf_")
+        return self._sentence_matrix(map(segment, as_texts(X)), spans)
 
     def spans(self, text: str) -> list[dict]:
         """Every lexicon match and scare quote as ``{start, end, text, feature, category,
         voice}``, with ``text == original[start:end]``."""
         return [s.as_dict() for s in self.analyze(text).spans]
 
-    def _sentence_matrix(self, docs: Iterable[Document], spans: list[Span] | None
-                         ) -> tuple[sp.csr_matrix, np.ndarray]:
-        """Feature rows of all sentences of ``docs`` (stacked), and each doc's sentence count.
+    def _sentence_matrix(self, docs: Iterable[Document], spans: bool) -> BatchAnalysis:
+        """Feature rows of all sentences of ``docs`` (stacked), with each doc's sentence
+        count and sentence offsets, and (when ``spans``) the spans of its matches.
 
         Documents are consumed one at a time and not kept: only their sentence strings and
         feature cells are, so a large batch holds no token lists.
@@ -258,16 +277,28 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         state = self._state()
         cells = _Cells()
         sentences: list[str] = []
+        bounds: list[int] = []
         counts: list[int] = []
+        span_list: list[Span] | None = [] if spans else None
+        span_counts: list[int] = []
+        spans_before = 0
         for doc in docs:
             if self.framing:
-                self._lexicon_entries(doc, len(sentences), cells, spans)
-            sentences += [doc.text[s.start : s.end] for s in doc.sentences]
+                self._lexicon_entries(doc, len(sentences), cells, span_list)
+            text = doc.text
+            for s in doc.sentences:
+                sentences.append(text[s.start : s.end])
+                bounds += (s.start, s.end)
             counts.append(len(doc.sentences))
+            if span_list is not None:
+                span_counts.append(len(span_list) - spans_before)
+                spans_before = len(span_list)
         if state.ngrams is not None:
             cells.extend(*self._tfidf(sentences), col_offset=len(state.names) - len(self.idf_))
         matrix = _csr(*cells.arrays(len(state.names)), shape=(len(sentences), len(state.names)))
-        return matrix, np.asarray(counts, dtype=np.int64)
+        return BatchAnalysis(matrix, np.asarray(counts, dtype=np.int64),
+                             np.asarray(bounds, dtype=np.int64).reshape(-1, 2),
+                             span_list or [], np.asarray(span_counts, dtype=np.int64))
 
     def _tfidf(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The n-gram block's cells (rows, columns, values), as TfidfVectorizer computes them:

@@ -41,7 +41,7 @@ from sklearn.pipeline import Pipeline
 
 from . import __version__
 from .corpus import sha256_file
-from .features import FramingFeatures, as_texts
+from .features import BatchAnalysis, FramingFeatures, as_texts
 from .lexicon import ATTRIBUTION_TYPES
 from .metrics import binary_metrics
 
@@ -140,24 +140,35 @@ class FramingModel:
         ``level="sentence"`` there is one row per sentence, with ``text_index``, ``sentence``,
         ``start`` and ``end`` (character offsets into its text).
         """
-        texts = as_texts(texts)
-        if level == "article":
-            matrix, n_sent = self.features.transform_counted(texts)
-            frame = pd.DataFrame({"logit": self.intercept + matrix @ self.weights})
-            frame["sentences"] = n_sent
-            for column, k in self._summary_columns.items():
-                values = matrix[:, k].toarray().ravel()
-                frame[column] = np.rint(values * n_sent).astype(int)
-        elif level == "sentence":
-            rows = []
-            for t_idx, text in enumerate(texts):
-                a = self.features.analyze(text, spans=False)
-                logit = self.intercept + a.sentence_matrix @ self.weights
-                for k, (sent, z) in enumerate(zip(a.document.sentences, logit, strict=True)):
-                    rows.append((t_idx, k, sent.start, sent.end, float(z)))
-            frame = pd.DataFrame(rows, columns=["text_index", "sentence", "start", "end", "logit"])
-        else:
+        if level not in ("article", "sentence"):
             raise ValueError(f"level must be 'article' or 'sentence', not {level!r}")
+        batch = self.features.analyze_many(texts, spans=False)
+        if level == "article":
+            return self.article_frame(batch)
+        return self.sentence_frame(batch)
+
+    def article_frame(self, batch: BatchAnalysis) -> pd.DataFrame:
+        """:meth:`score`'s article-level table of an analyzed batch."""
+        matrix, n_sent = batch.rows, batch.counts
+        frame = pd.DataFrame({"logit": self.intercept + matrix @ self.weights})
+        frame["sentences"] = n_sent
+        for column, k in self._summary_columns.items():
+            values = matrix[:, k].toarray().ravel()
+            frame[column] = np.rint(values * n_sent).astype(int)
+        return self._with_scores(frame)
+
+    def sentence_frame(self, batch: BatchAnalysis) -> pd.DataFrame:
+        """:meth:`score`'s sentence-level table of an analyzed batch."""
+        counts = batch.counts
+        first = np.repeat(np.cumsum(counts) - counts, counts)  # each sentence's text's first
+        frame = pd.DataFrame({
+            "text_index": np.repeat(np.arange(len(counts)), counts),
+            "sentence": np.arange(len(first)) - first,
+            "start": batch.bounds[:, 0], "end": batch.bounds[:, 1],
+            "logit": self.intercept + batch.sentence_matrix @ self.weights})
+        return self._with_scores(frame)
+
+    def _with_scores(self, frame: pd.DataFrame) -> pd.DataFrame:
         frame.insert(0, "score", _sigmoid(frame["logit"].to_numpy(dtype=float)))
         frame.insert(1, "label", self.label(frame["score"]))
         return frame
@@ -167,6 +178,13 @@ class FramingModel:
         from .explain import explain
 
         return explain(self, text)
+
+    def explain_many(self, texts):
+        """Exact explanations of many texts at once, as tables (see
+        :func:`framescore.explain.explain_many`)."""
+        from .explain import explain_many
+
+        return explain_many(self, texts)
 
     def save(self, path: str | Path, *, card: str = "", **manifest) -> Path:
         """Write the model directory: pipeline, manifest (with hashes), model card."""

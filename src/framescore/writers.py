@@ -10,7 +10,6 @@ is removed and an existing file at the target is left as it was.
 from __future__ import annotations
 
 import errno
-import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -18,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+import numpy as np
+import orjson
 import pandas as pd
 
 #: Output file extension → format.
@@ -76,6 +77,15 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
         yield fh
 
 
+def _json_column(column: pd.Series, kind: str) -> list:
+    """:func:`_plain` of a column; a numeric column without missing values converts at once."""
+    values = column.to_numpy()
+    if (kind == "int" and values.dtype.kind == "i") or (
+            kind == "float" and values.dtype.kind == "f" and not np.isnan(values).any()):
+        return values.tolist()  # NumPy numbers → Python int / float
+    return _plain(values.tolist(), kind)
+
+
 def _plain(values: list, kind: str) -> list:
     """JSON-ready values of one column: missing → None (pandas may hold NaN for a missing
     string), NumPy scalars → Python numbers."""
@@ -128,23 +138,23 @@ class RecordWriter:
         missing = [c for c in self.columns if c not in frame.columns]
         if missing:
             raise ValueError(f"chunk lacks column(s) {missing}")
-        frame = frame[list(self.columns)]
         if self.fmt == "jsonl":
-            values = [_plain(frame[c].tolist(), kind) for c, kind in self.columns.items()]
+            values = [_json_column(frame[c], kind) for c, kind in self.columns.items()]
             names = list(self.columns)
-            self._stream.write("".join(
-                json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False,
-                           allow_nan=False) + "\n"
-                for row in zip(*values, strict=True)))
+            self._stream.write(b"".join(
+                orjson.dumps(dict(zip(names, row, strict=True)), option=orjson.OPT_APPEND_NEWLINE)
+                for row in zip(*values, strict=True)).decode("utf-8"))
         elif self.fmt in ("csv", "tsv"):
+            frame = frame[list(self.columns)]
             frame.to_csv(self._stream, index=False, header=not self._header,
                          sep="\t" if self.fmt == "tsv" else ",", lineterminator="\n")
             self._header = True
         else:
             import pyarrow as pa
 
-            self._pq.write_table(pa.Table.from_pandas(frame, schema=self._schema,
-                                                      preserve_index=False))
+            table = pa.Table.from_pandas(frame[list(self.columns)], schema=self._schema,
+                                         preserve_index=False)
+            self._pq.write_table(table)
         self.rows += len(frame)
 
     def close(self) -> None:
