@@ -615,7 +615,8 @@ def test_spans_and_rows_on_arbitrary_text(ff, text):
 # --- the n-gram block is TfidfVectorizer's ------------------------------------------------------
 
 NGRAM_PIECES = ["The", "militia", "held", "the", "ridge", "it's", "anti-terror", "Café", "İstanbul",
-                "a", "I", "x_y", "3,000", "’s", " ", " ", "  ", ". ", "! ", ", ", "\n\n", "—"]
+                "a", "I", "x_y", "3,000", "’s", " ", " ", "  ", ". ", "! ", ", ", "\n\n", "—",
+                "don't", "-", "'", "--", "ΟΔΟΣ", "Σ.", "ǅ"]
 _NGRAM_MODELS: dict[tuple[int, int], FramingFeatures] = {}
 
 

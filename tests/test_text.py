@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -469,3 +470,25 @@ def test_stem_memo_stays_bounded(monkeypatch):
     assert [stem(w) for w in words] == [text_module._snowball(w) for w in words]
     assert len(text_module._STEMS) <= 10
     assert stem("reportedly") == "reportedly"
+
+
+def test_lowercasing_keeps_places_and_word_characters_outside_the_unsafe_set():
+    """``lowers_in_place`` relies on this property of Python's Unicode tables: apart from
+    İ and Σ, every character lowercases to one character, a word character exactly when it
+    is one. A Python upgrade that breaks it fails here, not silently in the tokens."""
+    word = re.compile(r"\w")
+    for cp in range(0x110000):
+        c = chr(cp)
+        if c in text_module._LOWER_UNSAFE:
+            continue
+        low = c.lower()
+        assert len(low) == 1, hex(cp)
+        assert bool(word.match(low)) == bool(word.match(c)), hex(cp)
+
+
+@pytest.mark.parametrize("sentence", ["ΟΔΟΣ.Α ΟΔΟΣ", "İstanbul’s İ-x", "Don’t STOP-it 'x'",
+                                      "ÀÉÎ ÕÜ ǅ ǈ", "a--b x_y 3,000"])
+def test_tokens_of_lowercased_text_equal_lowercased_tokens(sentence):
+    doc = segment(sentence)
+    norms = [n for s in doc.sentences for n in s.norms]
+    assert norms == [normalize(m.group()) for m in TOKEN_RE.finditer(sentence)]

@@ -43,7 +43,7 @@ from .lexicon import (
     default_paths,
     load_entries,
 )
-from .text import VOICES, Document, Quote, Sentence, segment
+from .text import VOICES, Document, Quote, Sentence, lowers_in_place, segment
 from .voice import is_speech_verb, mark_reported
 
 LENGTH_UNIT = 25.0  # sentence_length = tokens / LENGTH_UNIT
@@ -271,12 +271,12 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         """Feature rows of all sentences of ``docs`` (stacked), with each doc's sentence
         count and sentence offsets, and (when ``spans``) the spans of its matches.
 
-        Documents are consumed one at a time and not kept: only their sentence strings and
-        feature cells are, so a large batch holds no token lists.
+        Documents are consumed one at a time and not kept: only their sentences' word numbers
+        (for the n-grams) and feature cells are, so a large batch holds no token lists.
         """
         state = self._state()
+        ngrams = _NgramBatch(state.ngrams) if state.ngrams is not None else None
         cells = _Cells()
-        sentences: list[str] = []
         bounds: list[int] = []
         counts: list[int] = []
         span_list: list[Span] | None = [] if spans else None
@@ -284,28 +284,32 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         spans_before = 0
         for doc in docs:
             if self.framing:
-                self._lexicon_entries(doc, len(sentences), cells, span_list)
+                self._lexicon_entries(doc, len(bounds) // 2, cells, span_list)
             text = doc.text
             for s in doc.sentences:
-                sentences.append(text[s.start : s.end])
+                if ngrams is not None:
+                    ngrams.add(text[s.start : s.end], s.norms)
                 bounds += (s.start, s.end)
             counts.append(len(doc.sentences))
             if span_list is not None:
                 span_counts.append(len(span_list) - spans_before)
                 spans_before = len(span_list)
-        if state.ngrams is not None:
-            cells.extend(*self._tfidf(sentences), col_offset=len(state.names) - len(self.idf_))
-        matrix = _csr(*cells.arrays(len(state.names)), shape=(len(sentences), len(state.names)))
+        n_rows = len(bounds) // 2
+        if ngrams is not None:
+            cells.extend(*self._tfidf(ngrams), col_offset=len(state.names) - len(self.idf_))
+        matrix = _csr(*cells.arrays(len(state.names)), shape=(n_rows, len(state.names)))
         return BatchAnalysis(matrix, np.asarray(counts, dtype=np.int64),
                              np.asarray(bounds, dtype=np.int64).reshape(-1, 2),
                              span_list or [], np.asarray(span_counts, dtype=np.int64))
 
-    def _tfidf(self, sentences: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The n-gram block's cells (rows, columns, values), as TfidfVectorizer computes them:
-        counts × IDF, l2-normalized per sentence, times ``ngram_weight``."""
-        rows, cols, values = self._state().ngrams.count(sentences)
+    def _tfidf(self, batch: _NgramBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The n-gram block's cells (rows, columns, values) of a batch of sentences, as
+        TfidfVectorizer computes them: counts × IDF, l2-normalized per sentence, times
+        ``ngram_weight``."""
+        rows, cols, values = self._state().ngrams.count(batch)
         values *= self.idf_[cols]
-        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(sentences)))
+        norms = np.sqrt(np.bincount(rows, weights=values * values,
+                                    minlength=len(batch.n_tokens)))
         values /= norms[rows]  # a sentence with an n-gram has a positive norm (IDF >= 1)
         values *= self.ngram_weight
         return rows, cols, values
@@ -535,17 +539,24 @@ class _NgramCounter:
                 columns[numbers[g]] = col
         return columns
 
-    def count(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Cells (text, n-gram column, float count) of the vocabulary's n-grams in each text,
-        sorted by text, then column."""
-        ids: list[int] = []
-        n_tokens: list[int] = []
-        for text in texts:
-            tokens = self.tokenize(self.preprocess(text))
-            ids += map(self.words.get, tokens, repeat(-1, len(tokens)))  # -1: no such word
-            n_tokens.append(len(tokens))
-        words = np.asarray(ids, dtype=np.int64)
-        rows = np.repeat(np.arange(len(texts)), n_tokens)
+    def tokens(self, text: str, norms: list[str]) -> list[str]:
+        """The vectorizer's tokens (runs of two word characters or more in the lowercased
+        text) of a sentence ``text`` whose own tokens, lowercased, are ``norms``: the parts
+        of ``norms`` split at the hyphens and apostrophes that ``TOKEN_RE`` joins words
+        over, taken without another regular-expression pass over the text. Where
+        lowercasing could change the text's word characters, the vectorizer's own way."""
+        if not lowers_in_place(text):
+            return self.tokenize(self.preprocess(text))
+        if "-" in text or "'" in text or "’" in text:  # norms hold no space: split at these
+            norms = " ".join(norms).replace("-", " ").replace("'", " ").split()
+        return [t for t in norms if len(t) > 1]
+
+    def count(self, batch: _NgramBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Cells (sentence, n-gram column, float count) of the vocabulary's n-grams in each
+        sentence of ``batch``, sorted by sentence, then column."""
+        words = np.asarray(batch.ids, dtype=np.int64)
+        n_tokens = batch.n_tokens
+        rows = np.repeat(np.arange(len(n_tokens)), n_tokens)
         found = [np.zeros(0, dtype=np.int64)]  # cells: row * n_columns + column
         prefix = words  # at each position, the number of the n-gram starting there, or -1
         for n in range(1, min(self.high, len(self.columns)) + 1):
@@ -567,6 +578,23 @@ class _NgramCounter:
         at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
         ok = (prefix >= 0) & (word >= 0) & same_text & (keys[at] == key)
         return np.where(ok, numbers[at], -1)
+
+
+class _NgramBatch:
+    """Sentences to count with an :class:`_NgramCounter`, kept as word numbers only."""
+
+    __slots__ = ("counter", "ids", "n_tokens")
+
+    def __init__(self, counter: _NgramCounter):
+        self.counter = counter
+        self.ids: list[int] = []  # each token's word number, -1 for a word not in the vocabulary
+        self.n_tokens: list[int] = []
+
+    def add(self, text: str, norms: list[str]) -> None:
+        """Add a sentence: its text and its ``TOKEN_RE`` tokens, lowercased."""
+        tokens = self.counter.tokens(text, norms)
+        self.ids += map(self.counter.words.get, tokens, repeat(-1, len(tokens)))
+        self.n_tokens.append(len(tokens))
 
 
 def _add_up(rows: np.ndarray, cols: np.ndarray, values: np.ndarray,

@@ -106,6 +106,20 @@ _STEMMER = EnglishStemmer()
 _STEM_MEMO_SIZE = 200_000
 
 
+#: The characters whose lowercase is not one character (İ → i + combining dot) or depends on
+#: the characters around it (Σ → σ or final ς). Every other character lowercases to one
+#: character that is a word character (``\w``) exactly when it is (tests/test_text.py checks
+#: this over all of Unicode).
+_LOWER_UNSAFE = ("İ", "Σ")
+
+
+def lowers_in_place(text: str) -> bool:
+    """True when ``text.lower()`` lowercases each character on its own, in place, keeping
+    word characters word characters: then the tokens of ``text.lower()`` are the lowercased
+    tokens of ``text``, at the same offsets."""
+    return text.isascii() or not any(c in text for c in _LOWER_UNSAFE)
+
+
 def normalize(token: str) -> str:
     """Lowercase a token and unify apostrophes (’ → ')."""
     return token.lower().replace("’", "'")
@@ -416,11 +430,15 @@ def segment(text: str) -> Document:
 
 def _tokenize(text: str, start: int, end: int, is_title: bool) -> Sentence:
     chunk = text[start:end]
-    parts = _TOKEN_SPLIT_RE.split(chunk)  # gap, token, gap, ..., token, gap
-    offsets = list(accumulate(map(len, parts), initial=start))  # where each part starts
-    norms = [t.lower() for t in parts[1::2]]
+    if lowers_in_place(chunk):  # one split of the lowercased sentence: the same tokens
+        parts = _TOKEN_SPLIT_RE.split(chunk.lower())  # gap, token, gap, ..., token, gap
+        norms = parts[1::2]
+    else:
+        parts = _TOKEN_SPLIT_RE.split(chunk)
+        norms = [t.lower() for t in parts[1::2]]
     if "’" in chunk:
         norms = [t.replace("’", "'") for t in norms]
+    offsets = list(accumulate(map(len, parts), initial=start))  # where each part starts
     stems = list(map(_STEMS.__getitem__, norms))
     return Sentence(start, end, offsets[1:-1:2], offsets[2:-1:2], norms, stems, [], is_title)
 
