@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from .features import Span
+
 #: Loaded terms re-scored one at a time with their neutral alternative (largest first).
 MAX_COUNTERFACTUALS = 20
 
@@ -73,7 +75,7 @@ def explain(model, text: str, counterfactuals: bool = True) -> Explanation:
                  for (start, end), z in zip(batch.bounds.tolist(), sentence_logits, strict=True)]
     n_sent = max(len(sentences), 1)
     spans = []
-    for s in batch.spans:
+    for s in (Span(*t) for t in batch.spans):
         d = s.as_dict()
         d["contribution"] = float(sum(weights[c] for c in s.columns) / n_sent)
         d["neutral"] = s.neutral
@@ -97,8 +99,10 @@ class Explanations:
     texts.logit`` (within float rounding), and each span's ``contribution`` is its share.
 
     ``texts``          :meth:`FramingModel.score`'s table (score, label, logit, counts);
-    ``contributions``  text_index, feature, value, weight, contribution (non-zero features,
-                       by text, then by decreasing absolute contribution);
+    ``contributions``  text_index, feature, value, weight, contribution: the non-zero
+                       features, by text, then in the model's feature order; ``feature`` is
+                       categorical (its categories are all the model's features: use
+                       ``groupby(..., observed=True)``);
     ``spans``          text_index, sentence, start, end, text, feature, category, voice,
                        contribution, neutral (by text, then by position);
     ``sentences``      text_index, sentence, start, end, score, logit.
@@ -123,16 +127,14 @@ def explain_many(model, texts) -> Explanations:
     n_texts = len(batch.counts)
     rows = batch.rows.tocsr()
     rows.sort_indices()
-    text_index = np.repeat(np.arange(n_texts), np.diff(rows.indptr))
-    contribution = rows.data * weights[rows.indices]
     keep = rows.data != 0
-    order = np.lexsort((rows.indices[keep], -np.abs(contribution[keep]), text_index[keep]))
+    cols = rows.indices[keep]
     contributions = pd.DataFrame({
-        "text_index": text_index[keep][order],
-        "feature": model.feature_names[rows.indices[keep][order]],
-        "value": rows.data[keep][order],
-        "weight": weights[rows.indices[keep][order]],
-        "contribution": contribution[keep][order],
+        "text_index": np.repeat(np.arange(n_texts), np.diff(rows.indptr))[keep],
+        "feature": pd.Categorical.from_codes(cols, categories=model.feature_names),
+        "value": rows.data[keep],
+        "weight": weights[cols],
+        "contribution": rows.data[keep] * weights[cols],
     })
 
     counts = batch.counts
@@ -152,21 +154,23 @@ def explain_many(model, texts) -> Explanations:
 
 def _span_table(batch, weights: np.ndarray) -> pd.DataFrame:
     """The spans of a batch analysis as one table, by text and position."""
-    found = batch.spans
+    n = len(batch.spans)
+    fields = list(zip(*batch.spans, strict=True)) or [()] * 9
+    start, end, text, feature, category, voice, sentence, columns, neutral = fields
     text_index = np.repeat(np.arange(len(batch.counts)), batch.span_counts)
     n_sent = np.maximum(batch.counts, 1)[text_index]
-    starts = np.fromiter((s.start for s in found), np.int64, len(found))
-    ends = np.fromiter((s.end for s in found), np.int64, len(found))
-    share = np.fromiter((sum(weights[c] for c in s.columns) for s in found), float, len(found))
+    starts = np.fromiter(start, np.int64, n)
+    ends = np.fromiter(end, np.int64, n)
+    share = np.fromiter((sum(weights[c] for c in cols) for cols in columns), float, n)
     order = np.lexsort((ends, starts, text_index))
     table = pd.DataFrame({
         "text_index": text_index,
-        "sentence": np.fromiter((s.sentence for s in found), np.int64, len(found)),
+        "sentence": np.fromiter(sentence, np.int64, n),
         "start": starts, "end": ends,
-        **{name: [getattr(s, name) for s in found]
-           for name in ("text", "feature", "category", "voice")},
+        "text": list(text), "feature": list(feature), "category": list(category),
+        "voice": list(voice),
         "contribution": share / n_sent,
-        "neutral": [s.neutral for s in found],
+        "neutral": list(neutral),
     })
     return table.take(order).reset_index(drop=True)
 

@@ -95,7 +95,10 @@ class BatchAnalysis:
     sentence_matrix: sp.csr_matrix  # (sentences of all texts, n_features)
     counts: np.ndarray  # sentences per text
     bounds: np.ndarray  # (sentences of all texts, 2): start and end offset in its text
-    spans: list[Span]  # in text order; Span.sentence counts within its text
+    #: Spans in text order, each a tuple of :class:`Span`'s fields (``Span(*t)``; its
+    #: ``sentence`` counts within its text). Plain tuples of strings and numbers, which
+    #: Python's garbage collector stops tracking, so a large batch costs it nothing.
+    spans: list[tuple]
     span_counts: np.ndarray  # spans per text
 
     @property
@@ -254,7 +257,7 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "idf_")
         doc = segment(text)
         batch = self._sentence_matrix([doc], spans)
-        return Analysis(doc, batch.sentence_matrix, batch.spans)
+        return Analysis(doc, batch.sentence_matrix, [Span(*t) for t in batch.spans])
 
     def analyze_many(self, X, spans: bool = True) -> BatchAnalysis:
         """Per-sentence features of many texts at once, with sentence offsets and
@@ -279,7 +282,7 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         cells = _Cells()
         bounds: list[int] = []
         counts: list[int] = []
-        span_list: list[Span] | None = [] if spans else None
+        span_list: list[tuple] | None = [] if spans else None
         span_counts: list[int] = []
         spans_before = 0
         for doc in docs:
@@ -315,9 +318,10 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         return rows, cols, values
 
     def _lexicon_entries(self, doc: Document, first_row: int, out: _Cells,
-                         spans: list[Span] | None) -> None:
+                         spans: list[tuple] | None) -> None:
         """Add the lexicon, attribution and quotation features of ``doc``'s sentences (rows
-        ``first_row``, ``first_row + 1``, ...) to ``out``, and their spans to ``spans``."""
+        ``first_row``, ``first_row + 1``, ...) to ``out``, and their spans to ``spans`` (as
+        tuples of :class:`Span`'s fields)."""
         state = self._state()
         lexicon, cols = state.lexicon, state.cols
         text = doc.text
@@ -341,8 +345,8 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
                     out.add(row, c, 1.0)
                 if spans is not None:
                     start, end = sent.starts[m.i], sent.ends[m.j - 1]
-                    spans.append(Span(start, end, text[start:end], cols.names[feature_cols[-1]],
-                                      e.category, voice, s_idx, feature_cols, e.neutral))
+                    spans.append((start, end, text[start:end], cols.names[feature_cols[-1]],
+                                  e.category, voice, s_idx, feature_cols, e.neutral))
             n = len(sent)
             if not n:
                 continue
@@ -355,8 +359,8 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
                     out.add(row, cols.scare, 1.0)
                     if spans is not None:
                         voice = "title" if sent.is_title else "narrator"
-                        spans.append(Span(q.start, q.end, text[q.start:q.end], "scare_quotes",
-                                          "scare_quote", voice, s_idx, (cols.scare,)))
+                        spans.append((q.start, q.end, text[q.start:q.end], "scare_quotes",
+                                      "scare_quote", voice, s_idx, (cols.scare,), ""))
             if self.voice:
                 quoted = sent.voices.count("quoted")
                 reported = sent.voices.count("reported")
