@@ -657,6 +657,30 @@ def test_pickle_inside_the_skops_archive_never_runs(runner, tmp_path, copied_mod
     assert not marker.exists()
 
 
+@pytest.mark.parametrize("damage", ["tampered", "pickle, rehashed"])
+def test_bad_model_with_workers_is_one_line(tmp_path, copied_model, damage):
+    """With -j 2 the workers start while the parent loads the model: a model that fails
+    verification stops the run before any worker starts, and one that fails only when
+    loaded fails in the parent; either way one error line, no worker traceback, no code run."""
+    marker = tmp_path / "pwned"
+    if damage == "tampered":
+        with (copied_model / PIPELINE_FILE).open("ab") as fh:
+            fh.write(b"x")
+    else:
+        (copied_model / PIPELINE_FILE).write_bytes(pickle.dumps(_Marker(marker)))
+        _rehash(copied_model)
+    art = write(tmp_path / "a.txt", "The council met.")
+    env = {k: v for k, v in os.environ.items() if k != "FRAMESCORE_DEBUG"}
+    proc = subprocess.run([sys.executable, "-m", "framescore", "score", str(art), "--model",
+                           str(copied_model), "-j", "2"], capture_output=True, env=env,
+                          timeout=120)
+    stderr = proc.stderr.decode()
+    assert proc.returncode == 1, stderr
+    assert stderr.count("\n") == 1 and stderr.startswith("framescore: error:"), stderr
+    assert PIPELINE_FILE in stderr
+    assert not marker.exists()
+
+
 def test_pipeline_file_that_is_not_a_skops_archive_is_a_model_error(tmp_path, copied_model):
     (copied_model / PIPELINE_FILE).write_bytes(pickle.dumps({"not": "a model"}))
     _rehash(copied_model)

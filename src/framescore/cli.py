@@ -212,12 +212,7 @@ def load_model(model_dir: str | None):
     """The model at ``model_dir`` (verified), or the shipped default model."""
     from . import model as m
 
-    if model_dir is None:
-        default = m.default_model_dir()
-        if not (default / m.MANIFEST_FILE).exists():
-            raise m.ModelError(f"{default}: no shipped default model installed; pass "
-                               "--model DIR (a folder made by 'framescore train')")
-    return m.load(model_dir)
+    return m.load(_model_path(model_dir))
 
 
 def emit(content: str, output: str | None) -> None:
@@ -386,7 +381,10 @@ def _init_worker(model_dir: str) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # Pool.terminate() must end a worker
     from .model import load
 
-    _WORKER_MODEL = load(model_dir)
+    try:
+        _WORKER_MODEL = load(model_dir)
+    except Exception as exc:  # raised by the first chunk, so the parent reports it in one line
+        _WORKER_MODEL = exc
 
 
 def _score_texts(model, texts: list[str], level: str):
@@ -394,6 +392,8 @@ def _score_texts(model, texts: list[str], level: str):
 
 
 def _worker_score(texts: list[str], level: str):
+    if isinstance(_WORKER_MODEL, Exception):
+        raise _WORKER_MODEL
     return _score_texts(_WORKER_MODEL, texts, level)
 
 
@@ -604,7 +604,11 @@ def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, sc
     with ExitStack() as stack:
         pool = None
         if jobs > 1:  # started first: the workers start while the parent loads the model
-            pool = stack.enter_context(worker_pool(_model_path(model_dir), jobs))
+            from .model import verify
+
+            path = _model_path(model_dir)
+            verify(path)  # a bad model fails here, in one line, before any worker starts
+            pool = stack.enter_context(worker_pool(path, jobs))
         model = load_model(model_dir)
         columns = _output_columns(model, files, level, id_col)
         meta = {c: k for c, k in columns.items() if c in ("source", "id", "row")}
@@ -641,9 +645,16 @@ def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, sc
 
 
 def _model_path(model_dir: str | None) -> Path:
-    from .model import default_model_dir
+    """The model directory ``load_model`` loads (its error when there is no default model)."""
+    from . import model as m
 
-    return Path(model_dir) if model_dir is not None else default_model_dir()
+    if model_dir is not None:
+        return Path(model_dir)
+    default = m.default_model_dir()
+    if not (default / m.MANIFEST_FILE).exists():
+        raise m.ModelError(f"{default}: no shipped default model installed; pass "
+                           "--model DIR (a folder made by 'framescore train')")
+    return default
 
 
 def _output_columns(model, files: list[_Input], level: str, id_col: str | None
