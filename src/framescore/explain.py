@@ -137,15 +137,8 @@ def explain_many(model, texts) -> Explanations:
         "contribution": rows.data[keep] * weights[cols],
     })
 
-    counts = batch.counts
-    sentence_logits = model.intercept + batch.sentence_matrix @ weights
-    first = np.repeat(np.cumsum(counts) - counts, counts)
-    sentences = pd.DataFrame({
-        "text_index": np.repeat(np.arange(n_texts), counts),
-        "sentence": np.arange(len(first)) - first,
-        "start": batch.bounds[:, 0], "end": batch.bounds[:, 1],
-        "score": expit(sentence_logits), "logit": sentence_logits,
-    })
+    sentences = model.sentence_frame(batch)[["text_index", "sentence", "start", "end",
+                                              "score", "logit"]]
 
     spans = _span_table(batch, weights)
     return Explanations(model.intercept, model.threshold, model.article_frame(batch),
