@@ -351,6 +351,50 @@ def test_malformed_csv_names_the_line(runner, tmp_path, model_dir, name, data, n
     fails(runner, ["score", path, "--model", model_dir], name, "malformed CSV", needle)
 
 
+def test_ragged_csv_rows_are_skipped_records_in_place(runner, tmp_path, model_dir):
+    """With --on-error skip, a CSV row with too many fields is one skipped record at its own
+    row number (pandas drops it; nothing else moves), across read chunks."""
+    rows = [f"{k},The council met on day {k}." for k in range(4500)]
+    rows[10] = "10,The council met,twice"
+    rows[3001] = "3001,a,b,c"
+    path = write(tmp_path / "ragged.csv", "id,text\n" + "\n".join(rows) + "\n")
+    errs = tmp_path / "errors.jsonl"
+    r = invoke(runner, ["score", path, "--on-error", "skip", "--errors", errs,
+                        "--model", model_dir])
+    assert [x["row"] for x in jsonl(r.stdout)] == [k for k in range(4500) if k not in (10, 3001)]
+    r = invoke(runner, ["score", path, "--id-col", "id", "--on-error", "skip", "--errors", errs,
+                        "--model", model_dir])
+    assert [x["id"] for x in jsonl(r.stdout)] == [str(k) for k in range(4500)
+                                                  if k not in (10, 3001)]
+    skipped = jsonl(errs.read_text())
+    assert [(x["row"], x["reason"]) for x in skipped] == [
+        (10, "malformed row (expected 2 fields, saw 3)"),
+        (3001, "malformed row (expected 2 fields, saw 4)")]
+    assert "4500 records: 4498 scored, 2 skipped" in r.stderr
+
+
+def test_open_quote_in_csv_keeps_the_rows_before_it(runner, tmp_path, model_dir):
+    """A quote left open swallows the rest of the file: pandas fails on the whole chunk it was
+    reading; with --on-error skip the rows before it are still scored and the open row is
+    reported with its line (a quoted line break before it counted)."""
+    rows = [f"{k},The port closed on day {k}." for k in range(2500)]
+    rows[1] = '1,"The port\nclosed."'
+    rows[2400] = '2400,"It never closes'
+    path = write(tmp_path / "open.csv", "id,text\n" + "\n".join(rows) + "\n")
+    errs = tmp_path / "errors.jsonl"
+    r = invoke(runner, ["score", path, "--on-error", "skip", "--errors", errs,
+                        "--model", model_dir])
+    assert [x["row"] for x in jsonl(r.stdout)] == list(range(2400))
+    (skipped,) = jsonl(errs.read_text())
+    assert skipped["row"] == 2400
+    assert skipped["reason"] == ("malformed CSV (unexpected end of data in the row starting at "
+                                 "line 2403); the rest of the file could not be read")
+    out = tmp_path / "scores.jsonl"  # without --on-error skip, the run fails, writing nothing
+    fails(runner, ["score", path, "-o", out, "--model", model_dir], "open.csv",
+          "malformed CSV", "EOF inside string")
+    assert not out.exists()
+
+
 FRAMED = ["The puppet regime slammed the {} plan.", "Martyrs fell defending the {}.",
           "The radical left blasted the {}.", "A brutal onslaught hit the {}."]
 NEUTRAL = ["Officials said the {} would reopen.", "The council approved the {} budget.",

@@ -13,7 +13,9 @@ import hashlib
 import io
 import json
 import math
+import re
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -169,19 +171,95 @@ def _csv_columns(path: Path, frame: pd.DataFrame) -> list:
     return columns
 
 
-def _iter_csv(path: Path, text_col: str, id_col: str | None, sep: str | None):
+#: pandas' warning for a row it skipped; its "line" counts records, the header being 1.
+_SKIPPED_ROW_RE = re.compile(r"Skipping line (\d+): (.+)")
+
+
+def _iter_csv(path: Path, text_col: str, id_col: str | None, sep: str | None,
+              skip_bad_rows: bool = False):
+    """Records of a CSV/TSV file. With ``skip_bad_rows``, a row with more fields than the
+    header is a skipped record at its own position, and a quote left open (which swallows the
+    rest of the file) is a last skipped record, instead of a :class:`DataError`."""
     delimiter = sniff_sep(path, sep)
+    source = str(path)
+    pending: list[tuple[int, str]] = []  # (row, reason) of rows pandas skipped
+    row = 0
     with _table_errors(path):
         reader = pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False,
                              na_values=[], chunksize=CHUNK_ROWS, encoding="utf-8-sig",
-                             skip_blank_lines=False)
-        row = 0
-        for chunk in reader:
+                             skip_blank_lines=False,
+                             on_bad_lines="warn" if skip_bad_rows else "error")
+        chunks = iter(reader)
+        while True:
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", pd.errors.ParserWarning)
+                    chunk = next(chunks, None)
+            except pd.errors.ParserError:
+                if not skip_bad_rows:
+                    raise
+                # pandas read ahead into a quote left open and lost the whole chunk: the rest
+                # of the file, from the first row not yielded yet, with Python's csv module
+                yield from _iter_csv_strictly(path, delimiter, text_col, id_col, first=row)
+                return
+            pending += _skipped_rows(caught)
+            if chunk is None:
+                break
             _check_columns(path, _csv_columns(path, chunk), text_col, id_col)
             keys = chunk[id_col] if id_col else [None] * len(chunk)
             for text, key in zip(chunk[text_col], keys, strict=True):
-                yield _record(str(path), row, text, key, text_col)
+                while pending and pending[0][0] <= row:
+                    yield Record(source, row, None, None, pending.pop(0)[1])
+                    row += 1
+                yield _record(source, row, text, key, text_col)
                 row += 1
+    for _, reason in pending:
+        yield Record(source, row, None, None, reason)
+        row += 1
+
+
+def _iter_csv_strictly(path: Path, delimiter: str, text_col: str, id_col: str | None,
+                       first: int):
+    """Records of a CSV file from data row ``first`` on, read with Python's csv module in
+    strict mode: a row with too many fields is skipped, and where a quote is left open,
+    a last skipped record says that the rest of the file could not be read."""
+    source = str(path)
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter, strict=True)
+        header = next(reader)
+        text_at = header.index(text_col)
+        key_at = header.index(id_col) if id_col else None
+        row = 0
+        while True:
+            line = reader.line_num + 1  # where the next row starts
+            try:
+                fields = next(reader, None)
+            except csv.Error as exc:
+                yield Record(source, max(row, first), None, None,
+                             f"malformed CSV ({exc} in the row starting at line {line}); "
+                             "the rest of the file could not be read")
+                return
+            if fields is None:
+                return
+            if row >= first:
+                if len(fields) > len(header):
+                    yield Record(source, row, None, None, f"malformed row (expected "
+                                 f"{len(header)} fields, saw {len(fields)})")
+                else:
+                    fields += [""] * (len(header) - len(fields))
+                    key = fields[key_at] if key_at is not None else None
+                    yield _record(source, row, fields[text_at], key, text_col)
+            row += 1
+
+
+def _skipped_rows(caught: list[warnings.WarningMessage]) -> list[tuple[int, str]]:
+    """(row, reason) of each row pandas reported skipping, in order; ``row`` counts data
+    rows from 0."""
+    out = []
+    for w in caught:
+        for m in _SKIPPED_ROW_RE.finditer(str(w.message)):
+            out.append((int(m[1]) - 2, f"malformed row ({m[2].strip()})"))
+    return sorted(out)
 
 
 @contextmanager
@@ -272,8 +350,9 @@ def iter_records(inputs: list[str], text_col: str = "text", id_col: str | None =
     """Stream the records of every input, in order. Text files (and ``-``, stdin) are one
     record each, keyed by file name; folders are walked recursively for text and table files
     in sorted order. With ``skip_bad_lines``, a JSONL line that is not valid UTF-8, malformed,
-    not an object or without the text field becomes a record with ``text=None`` and the reason
-    (with its line number) instead of a :class:`DataError`."""
+    not an object or without the text field, and a CSV row with too many fields, becomes a
+    record with ``text=None`` and the reason (a JSONL line's number) instead of a
+    :class:`DataError`."""
     for inp in inputs:
         fmt = input_format(inp)
         if fmt == "stdin":
@@ -290,7 +369,7 @@ def iter_records(inputs: list[str], text_col: str = "text", id_col: str | None =
         elif fmt == "txt":
             yield _record(str(inp), 0, read_text_file(inp), Path(inp).name, "text")
         elif fmt == "csv":
-            yield from _iter_csv(Path(inp), text_col, id_col, sep)
+            yield from _iter_csv(Path(inp), text_col, id_col, sep, skip_bad_lines)
         elif fmt == "jsonl":
             with open(inp, "rb") as fh:
                 yield from _iter_jsonl(fh, str(inp), text_col, id_col, skip_bad_lines)
