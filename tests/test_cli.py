@@ -194,6 +194,20 @@ def test_version(runner):
     assert framescore.__version__ in invoke(runner, ["--version"]).stdout
 
 
+def test_help_and_usage_errors_import_no_model_libraries():
+    """``--help`` and usage errors stay fast: importing the CLI (and ``framescore``) loads
+    neither scikit-learn, SciPy nor NLTK; the library's names still resolve on first use."""
+    code = ("import sys, framescore.cli, framescore\n"
+            "heavy = sorted({m.split('.')[0] for m in sys.modules}\n"
+            "               & {'sklearn', 'scipy', 'nltk'})\n"
+            "print(heavy, framescore.FramingModel.__module__, sorted(framescore.__all__) == "
+            "sorted(n for n in dir(framescore) if n in framescore.__all__))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["[]", "framescore.model", "True"]
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        framescore.nope  # noqa: B018
+
+
 def test_usage_errors_exit_2_with_one_line(runner, articles, model_dir):
     a = articles["outlet_a.txt"]
     r = invoke(runner, ["score", a, "--model", model_dir, "--no-such-option"], code=2)

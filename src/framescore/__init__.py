@@ -8,17 +8,30 @@
 
 __version__ = "0.1.0"
 
-from .features import FramingFeatures
-from .lexicon import Lexicon, LexiconError
-from .model import FramingModel, ModelError, load, train
+#: Public name → the module that defines it. Imported on first use (PEP 562), so that
+#: ``import framescore`` and the CLI's ``--help`` do not pay for scikit-learn, pandas and NLTK.
+_EXPORTS = {
+    "FramingFeatures": "features",
+    "FramingModel": "model",
+    "Lexicon": "lexicon",
+    "LexiconError": "lexicon",
+    "ModelError": "model",
+    "load": "model",
+    "train": "model",
+}
 
-__all__ = [
-           "FramingFeatures",
-           "FramingModel",
-           "Lexicon",
-           "LexiconError",
-           "ModelError",
-           "__version__",
-           "load",
-           "train",
-]
+__all__ = [*_EXPORTS, "__version__"]
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'framescore' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
