@@ -367,6 +367,73 @@ def test_score_parallel_and_chunked_output_is_identical(runner, tmp_path, model_
     pd.testing.assert_frame_equal(pd.read_parquet(out1), pd.read_parquet(out2))
 
 
+def test_score_writes_spans_and_contributions_that_explain_each_score(runner, tmp_path,
+                                                                       model_dir):
+    """--spans and --contributions: long tables joined to the scores on id; each record's
+    contributions add up to its logit, each span's text is the text at its offsets, and the
+    same files come out with -j 2 and small chunks."""
+    texts, _ = _corpus()
+    rows = [{"key": f"k{i}", "text": t} for i, t in enumerate(texts[:24])]
+    rows[5]["text"] = ""  # skipped: in neither table
+    table = write_csv(tmp_path / "news.csv", rows)
+    base = ["score", table, "--id-col", "key", "--model", model_dir, "--on-error", "skip"]
+    invoke(runner, [*base, "-o", tmp_path / "s.jsonl", "--spans", tmp_path / "spans.csv",
+                    "--contributions", tmp_path / "contrib.jsonl"])
+    scores = pd.DataFrame(jsonl((tmp_path / "s.jsonl").read_text()))
+    spans = pd.read_csv(tmp_path / "spans.csv", keep_default_na=False)
+    contrib = pd.DataFrame(jsonl((tmp_path / "contrib.jsonl").read_text()))
+    assert list(spans.columns) == ["id", "sentence", "start", "end", "text", "feature",
+                                   "category", "voice", "contribution", "neutral"]
+    assert list(contrib.columns) == ["id", "feature", "value", "weight", "contribution"]
+    intercept = framescore.load(model_dir).intercept
+    sums = contrib.groupby("id")["contribution"].sum()
+    assert set(sums.index) == set(scores["id"]) == {f"k{i}" for i in range(24)} - {"k5"}
+    for _, row in scores.iterrows():
+        assert intercept + sums[row["id"]] == pytest.approx(row["logit"], abs=1e-9)
+    by_id = {r["key"]: r["text"] for r in rows}
+    assert len(spans) > 24
+    assert all(by_id[s.id][s.start:s.end] == s.text for s in spans.itertuples())
+    assert set(spans["id"]) <= set(scores["id"])
+    assert (contrib["value"] * contrib["weight"]).to_numpy() == pytest.approx(
+        contrib["contribution"].to_numpy())
+    invoke(runner, [*base, "-o", tmp_path / "s2.jsonl", "--spans", tmp_path / "spans2.csv",
+                    "--contributions", tmp_path / "contrib2.jsonl", "-j", "2",
+                    "--chunk-size", "1"])
+    for a, b in [("s", "s2"), ("contrib", "contrib2")]:
+        assert (tmp_path / f"{a}.jsonl").read_text() == (tmp_path / f"{b}.jsonl").read_text()
+    assert (tmp_path / "spans.csv").read_text() == (tmp_path / "spans2.csv").read_text()
+
+
+def test_score_spans_at_sentence_level_and_as_parquet(runner, tmp_path, model_dir):
+    texts, _ = _corpus()
+    article = " ".join(texts[:3])
+    path = tmp_path / "a.txt"
+    path.write_text(article, encoding="utf-8")
+    out, spans_path = tmp_path / "s.jsonl", tmp_path / "spans.parquet"
+    invoke(runner, ["score", path, "--level", "sentence", "--model", model_dir, "-o", out,
+                    "--spans", spans_path])
+    sentences = jsonl(out.read_text())
+    spans = pd.read_parquet(spans_path)
+    assert list(spans["id"].unique()) == ["a.txt"] and len(sentences) == 3
+    for s in spans.itertuples():
+        sentence = sentences[s.sentence]
+        assert sentence["start"] <= s.start < s.end <= sentence["end"]
+        assert article[s.start:s.end] == s.text
+
+
+def test_score_table_options_need_a_known_format_and_leave_nothing_on_failure(
+        runner, tmp_path, model_dir):
+    table = write_csv(tmp_path / "gaps.csv", [{"text": "The bridge reopened."}, {"text": ""}])
+    r = invoke(runner, ["score", table, "--model", model_dir, "--spans", tmp_path / "sp.txt"],
+               code=2)
+    assert_one_line_error(r, "--spans", "sp.txt", ".jsonl, .csv, .tsv or .parquet")
+    spans, contrib = tmp_path / "sp.csv", tmp_path / "c.parquet"
+    invoke(runner, ["score", table, "--model", model_dir, "--spans", spans,
+                    "--contributions", contrib], code=1)
+    assert not spans.exists() and not contrib.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gaps.csv"]
+
+
 def test_score_bad_row_fails_naming_file_and_row(runner, tmp_path, model_dir):
     table = write_csv(tmp_path / "gaps.csv", [{"text": "The bridge reopened."}, {"text": ""},
                                               {"text": "The ferry runs."}])

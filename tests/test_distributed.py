@@ -78,3 +78,14 @@ def test_cli_scheduler_option_scores_on_the_cluster(client, model, default_model
     assert local.exit_code == 0 and remote.exit_code == 0, remote.output
     assert remote.stdout == local.stdout
     assert len(remote.stdout.splitlines()) == len(TEXTS)
+    # the explanation tables come back from the cluster too, the same as local ones
+    for where, extra in [("local", []), ("remote", ["--scheduler", client.scheduler.address])]:
+        r = runner.invoke(cli, [*args, *extra, "-o", str(tmp_path / f"{where}.jsonl"),
+                                "--spans", str(tmp_path / f"{where}.spans.csv"),
+                                "--contributions", str(tmp_path / f"{where}.contrib.jsonl")])
+        assert r.exit_code == 0, r.output
+    for name in ("jsonl", "spans.csv", "contrib.jsonl"):
+        assert ((tmp_path / f"remote.{name}").read_text()
+                == (tmp_path / f"local.{name}").read_text())
+    assert (tmp_path / "local.jsonl").read_text() == local.stdout
+    assert len((tmp_path / "local.spans.csv").read_text().splitlines()) > 1

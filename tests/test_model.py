@@ -14,7 +14,7 @@ import sklearn
 
 import framescore
 from framescore.corpus import read_labeled, sha256_file
-from framescore.explain import explain
+from framescore.explain import explain, scores_with
 from framescore.lexicon import default_paths
 from framescore.model import (
     MANIFEST_FILE,
@@ -136,8 +136,8 @@ def test_explain_many_equals_explain_text_by_text(model):
             assert text[row.start : row.end] == row.text
         sentences = many.sentences[many.sentences["text_index"] == i]
         assert list(sentences["sentence"]) == list(range(len(one.sentences)))
-        assert (sentences.drop(columns=["text_index", "sentence"]).to_dict("records")
-                == one.sentences)
+        assert sentences[["start", "end", "score", "logit"]].to_dict("records") == one.sentences
+        assert list(sentences["label"]) == list(model.label(sentences["score"]))
     assert set(many.spans["text_index"]) == {0, 1, 2, 3, 6, 7}
     assert set(many.sentences["text_index"]) == set(range(len(BATCH))) - {4, 5}
 
@@ -150,8 +150,24 @@ def test_explain_many_of_nothing_has_the_columns(model):
                                         "neutral"]
     assert list(many.contributions.columns) == ["text_index", "feature", "value", "weight",
                                                 "contribution"]
-    assert list(many.sentences.columns) == ["text_index", "sentence", "start", "end",
-                                            "score", "logit"]
+    assert list(many.sentences.columns) == list(model.score([], level="sentence").columns)
+
+
+@pytest.mark.parametrize("level", ["article", "sentence"])
+def test_scores_with_tables_equal_scores_and_explanations(model, level):
+    """Scores with spans and contributions (what ``framescore score --spans`` writes) are
+    ``score``'s table and ``explain_many``'s tables, from one pass."""
+    scores, spans, contributions = scores_with(model, BATCH, level, ("spans", "contributions"))
+    pd.testing.assert_frame_equal(scores, model.score(BATCH, level=level))
+    many = model.explain_many(BATCH)
+    pd.testing.assert_frame_equal(spans, many.spans)
+    pd.testing.assert_frame_equal(contributions, many.contributions)
+    (alone,) = scores_with(model, BATCH, level)
+    pd.testing.assert_frame_equal(alone, scores)
+    with pytest.raises(ValueError, match="unknown tables"):
+        scores_with(model, BATCH, level, ("spans", "words"))
+    with pytest.raises(ValueError, match="level must be"):
+        scores_with(model, BATCH, "paragraph", ("spans",))
 
 
 def test_sentence_level_scores_match_the_explanations(model):

@@ -387,28 +387,34 @@ def _init_worker(model_dir: str) -> None:
         _WORKER_MODEL = exc
 
 
-def _score_texts(model, texts: list[str], level: str):
-    return model.score(texts, level=level) if texts else None
+def _score_texts(model, texts: list[str], level: str, tables: tuple[str, ...]):
+    from .explain import scores_with
+
+    return scores_with(model, texts, level, tables) if texts else None
 
 
-def _worker_score(texts: list[str], level: str):
+def _worker_score(texts: list[str], level: str, tables: tuple[str, ...]):
     if isinstance(_WORKER_MODEL, Exception):
         raise _WORKER_MODEL
-    return _score_texts(_WORKER_MODEL, texts, level)
+    return _score_texts(_WORKER_MODEL, texts, level, tables)
 
 
 def scored_chunks(chunks: Iterator[list[Record]], model, level: str, pool=None,
-                  scheduler: str | None = None) -> Iterator[tuple[list[Record], object]]:
-    """(chunk, scores of its records that have text), in input order. With ``pool`` (from
-    :func:`worker_pool`) the chunks are scored in worker processes, with
-    ``scheduler`` on a Dask cluster; either way a bounded number of chunks is in flight, so
-    memory stays flat however long the input is."""
+                  scheduler: str | None = None, tables: tuple[str, ...] = ()
+                  ) -> Iterator[tuple[list[Record], tuple | None]]:
+    """(chunk, None or (scores, *tables) of its records that have text), in input order;
+    ``tables`` names the explanation tables wanted beside the scores
+    (:func:`framescore.explain.scores_with`). With ``pool`` (from :func:`worker_pool`) the
+    chunks are scored in worker processes, with ``scheduler`` on a Dask cluster; either way
+    a bounded number of chunks is in flight, so memory stays flat however long the input
+    is."""
     if scheduler:
-        yield from _scored_on_cluster(chunks, model, level, scheduler)
+        yield from _scored_on_cluster(chunks, model, level, scheduler, tables)
         return
     if pool is None:
         for chunk in chunks:
-            yield chunk, _score_texts(model, [r.text for r in chunk if r.text is not None], level)
+            texts = [r.text for r in chunk if r.text is not None]
+            yield chunk, _score_texts(model, texts, level, tables)
         return
     from multiprocessing.pool import AsyncResult
 
@@ -423,9 +429,9 @@ def scored_chunks(chunks: Iterator[list[Record]], model, level: str, pool=None,
         started = started or any(r.ready() for _, r in pending if isinstance(r, AsyncResult))
         if ((not pool.starting.done() or (not started and in_flight >= jobs))
                 and len(pending) < _MAX_LOCAL_CHUNKS):
-            pending.append((chunk, _Done(_score_texts(model, texts, level))))
+            pending.append((chunk, _Done(_score_texts(model, texts, level, tables))))
         else:
-            task = pool.starting.result().apply_async(_worker_score, (texts, level))
+            task = pool.starting.result().apply_async(_worker_score, (texts, level, tables))
             pending.append((chunk, task))
             in_flight += 1
         while pending and (in_flight >= 4 * jobs or pending[0][1].ready()):
@@ -488,7 +494,8 @@ class _Done:
         return self.result
 
 
-def _scored_on_cluster(chunks: Iterator[list[Record]], model, level: str, scheduler: str):
+def _scored_on_cluster(chunks: Iterator[list[Record]], model, level: str, scheduler: str,
+                       tables: tuple[str, ...]):
     try:
         from distributed import Client
     except ImportError:
@@ -502,7 +509,8 @@ def _scored_on_cluster(chunks: Iterator[list[Record]], model, level: str, schedu
         raise OSError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     with client:
         tagged = ((chunk, [r.text for r in chunk if r.text is not None]) for chunk in chunks)
-        yield from score_chunks(client, model, tagged, level)
+        for chunk, result in score_chunks(client, model, tagged, level, tables):
+            yield chunk, (result,) if result is not None and not tables else result
 
 
 def _kind(dtype) -> str:
@@ -551,8 +559,17 @@ def _progress(unit: str):
 @click.option("--errors", "errors_path", metavar="PATH",
               help="With --on-error skip: write skipped records here as JSONL (source, row, "
                    "id, reason). Default: OUTPUT.errors.jsonl with -o, else lines on stderr.")
+@click.option("--spans", "spans_path", metavar="PATH",
+              help="Also write every matched span of the scored records here, one row per "
+                   "span (start, end, text, feature, category, voice, sentence, "
+                   "contribution, neutral), with the scores' id/row/source columns. Format "
+                   "from the extension.")
+@click.option("--contributions", "contributions_path", metavar="PATH",
+              help="Also write each scored record's non-zero features here, one row per "
+                   "feature (feature, value, weight, contribution: intercept + the sum of "
+                   "contribution is the record's logit). Format from the extension.")
 def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, scheduler,
-          chunk_size, on_error, errors_path) -> None:
+          chunk_size, on_error, errors_path, spans_path, contributions_path) -> None:
     """Score articles: one output record per input record, in input order.
 
     INPUT is a .txt file (one article; its id is the file name), a folder (walked
@@ -567,6 +584,10 @@ def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, sc
     _sourcing) and scare_quotes. With --level sentence: one row per sentence with
     'sentence' (index), 'start' and 'end' (character offsets into the text).
 
+    --spans and --contributions write the exact explanations of the same records beside
+    the scores, as long tables that join on id/row (and source): the spans say where in
+    each text the features were found, the contributions add up to each logit.
+
     Input is streamed in chunks, so memory stays flat however large it is; a progress bar
     shows on a terminal. At the end, 'N records: S scored, K skipped' goes to stderr.
 
@@ -577,6 +598,7 @@ def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, sc
       framescore score corpus/ --on-error skip -o scores.jsonl  # + scores.jsonl.errors.jsonl
       cat article.txt | framescore score - --level sentence
       framescore score big.jsonl -o scores.parquet --scheduler tcp://scheduler:8786
+      framescore score news.csv -o scores.csv --spans spans.csv --contributions contrib.csv
     """
     if scheduler and jobs > 1:
         raise click.UsageError("use either -j/--jobs or --scheduler, not both")
@@ -596,6 +618,12 @@ def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, sc
         raise click.UsageError("--errors needs --on-error skip")
     if list(inputs).count("-") > 1:
         raise click.UsageError("stdin (-) can be read only once")
+    tables = {name: path for name, path in (("spans", spans_path),
+                                            ("contributions", contributions_path)) if path}
+    for name, path in tables.items():
+        if output_format(path) is None:
+            raise click.UsageError(f"cannot tell the format of --{name} {path!r} from its "
+                                   "name; name it .jsonl, .csv, .tsv or .parquet")
     skip = on_error == "skip"
     if skip and errors_path is None and output:
         errors_path = f"{output}.errors.jsonl"
@@ -625,14 +653,20 @@ def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, sc
             errors = stack.enter_context(RecordWriter(
                 "jsonl", {"source": "string", "row": "int", "id": "string", "reason": "string"},
                 stream=stack.enter_context(atomic_open(errors_path))))
+        table_writers = [_table_writer(stack, path, model, name, meta)
+                         for name, path in tables.items()]
         bar = stack.enter_context(_progress("records"))
         chunks = read_chunks(files, text_col=text_col, id_col=id_col, sep=sep, skip=skip,
                              size=chunk_size)
-        for chunk, frame in scored_chunks(chunks, model, level, pool, scheduler):
+        for chunk, scored_tables in scored_chunks(chunks, model, level, pool, scheduler,
+                                                  tuple(tables)):
             valid = [r for r in chunk if r.text is not None]
             bad = [r for r in chunk if r.text is None]
-            if frame is not None:
+            if scored_tables is not None:
+                frame, *explained = scored_tables
                 writer.write(_with_meta(frame, valid, meta))
+                for table_writer, table in zip(table_writers, explained, strict=True):
+                    table_writer.write(_with_meta(table, valid, meta))
             if bad:
                 _report_skipped(bad, errors, bar)
             total += len(chunk)
@@ -642,6 +676,23 @@ def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, sc
     info(f"{total} records: {scored} scored, {skipped} skipped")
     if skipped and errors_path:
         info(f"skipped records (with their reasons) are in {errors_path}")
+
+
+def _table_writer(stack: ExitStack, path: str, model, name: str, meta: dict[str, str]
+                  ) -> RecordWriter:
+    """A writer of the explanation table ``name`` (spans or contributions) at ``path``
+    (atomic, format from the extension), with the scores' ``meta`` columns first."""
+    from .explain import scores_with
+
+    probe = scores_with(model, ["Probe."], "article", (name,))[1]
+    columns = {**meta, **{c: _kind(probe[c].dtype) for c in probe.columns
+                          if c != "text_index"}}
+    fmt = output_format(path)
+    if fmt == "parquet":
+        return stack.enter_context(RecordWriter(fmt, columns,
+                                                path=stack.enter_context(atomic_path(path))))
+    return stack.enter_context(RecordWriter(fmt, columns,
+                                            stream=stack.enter_context(atomic_open(path))))
 
 
 def _model_path(model_dir: str | None) -> Path:

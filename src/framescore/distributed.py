@@ -17,6 +17,7 @@ from typing import TypeVar
 
 import pandas as pd
 
+from .explain import scores_with
 from .model import FramingModel, load
 
 T = TypeVar("T")
@@ -44,21 +45,28 @@ def score_dataframe(ddf, model: FramingModel | None = None, text_col: str = "tex
     return ddf.map_partitions(_score_partition, dask.delayed(model), text_col, meta=meta)
 
 
-def _score_texts(texts: list[str], model: FramingModel, level: str) -> pd.DataFrame | None:
-    return model.score(texts, level=level) if texts else None
+def _score_texts(texts: list[str], model: FramingModel, level: str,
+                 tables: tuple[str, ...]) -> pd.DataFrame | tuple[pd.DataFrame, ...] | None:
+    if not texts:
+        return None
+    scored = scores_with(model, texts, level, tables)
+    return scored if tables else scored[0]
 
 
 def score_chunks(client, model: FramingModel, chunks: Iterable[tuple[T, list[str]]],
-                 level: str = "article") -> Iterator[tuple[T, pd.DataFrame | None]]:
+                 level: str = "article", tables: tuple[str, ...] = ()
+                 ) -> Iterator[tuple[T, pd.DataFrame | tuple[pd.DataFrame, ...] | None]]:
     """Score ``(tag, texts)`` chunks on ``client``'s cluster; yield ``(tag, scores)`` in input
-    order (scores is None for an empty chunk). At most two chunks per worker thread are in
-    flight, so memory stays bounded however long the input is."""
+    order (scores is None for an empty chunk), or ``(tag, (scores, *tables))`` with the
+    explanation ``tables`` asked for (see :func:`framescore.explain.scores_with`). At most
+    two chunks per worker thread are in flight, so memory stays bounded however long the
+    input is."""
     [model_future] = client.scatter([model], broadcast=True)
     threads = sum(client.nthreads().values()) or 1
     window: deque = deque()
     for tag, texts in chunks:
         window.append((tag, client.submit(_score_texts, texts, model_future, level,
-                                          pure=False)))
+                                          tuple(tables), pure=False)))
         if len(window) >= threads * IN_FLIGHT_PER_THREAD:
             tag, future = window.popleft()
             yield tag, future.result()

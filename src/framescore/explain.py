@@ -105,7 +105,8 @@ class Explanations:
                        ``groupby(..., observed=True)``);
     ``spans``          text_index, sentence, start, end, text, feature, category, voice,
                        contribution, neutral (by text, then by position);
-    ``sentences``      text_index, sentence, start, end, score, logit.
+    ``sentences``      :meth:`FramingModel.score`'s table at sentence level (score, label,
+                       text_index, sentence, start, end, logit).
     """
 
     intercept: float
@@ -137,12 +138,29 @@ def explain_many(model, texts) -> Explanations:
         "contribution": rows.data[keep] * weights[cols],
     })
 
-    sentences = model.sentence_frame(batch)[["text_index", "sentence", "start", "end",
-                                              "score", "logit"]]
+    sentences = model.sentence_frame(batch)
 
     spans = _span_table(batch, weights)
     return Explanations(model.intercept, model.threshold, model.article_frame(batch),
                         contributions, spans, sentences)
+
+
+#: The tables of :class:`Explanations` that can accompany scores (:func:`scores_with`).
+TABLES = ("spans", "contributions")
+
+
+def scores_with(model, texts: list[str], level: str = "article",
+                tables: tuple[str, ...] = ()) -> tuple[pd.DataFrame, ...]:
+    """``model.score(texts, level=level)``, followed by the :class:`Explanations` tables
+    named in ``tables`` (of :data:`TABLES`), computed in the same pass over the texts."""
+    if not tables or level not in ("article", "sentence"):
+        return (model.score(texts, level=level),)  # which checks the level
+    unknown = set(tables) - set(TABLES)
+    if unknown:
+        raise ValueError(f"unknown tables {sorted(unknown)}; expected some of {TABLES}")
+    expl = explain_many(model, texts)
+    scores = expl.texts if level == "article" else expl.sentences
+    return (scores, *(getattr(expl, name) for name in tables))
 
 
 def _span_table(batch, weights: np.ndarray) -> pd.DataFrame:
@@ -160,12 +178,17 @@ def _span_table(batch, weights: np.ndarray) -> pd.DataFrame:
         "text_index": text_index,
         "sentence": np.fromiter(sentence, np.int64, n),
         "start": starts, "end": ends,
-        "text": list(text), "feature": list(feature), "category": list(category),
-        "voice": list(voice),
+        "text": _strings(text), "feature": _strings(feature),
+        "category": _strings(category), "voice": _strings(voice),
         "contribution": share / n_sent,
-        "neutral": list(neutral),
+        "neutral": _strings(neutral),
     })
     return table.take(order).reset_index(drop=True)
+
+
+def _strings(values: tuple[str, ...]) -> pd.Series:
+    """A column of strings, a string column even when empty."""
+    return pd.Series(list(values), dtype="str")
 
 
 def _replace(text: str, spans: list[dict]) -> str:
