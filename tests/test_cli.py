@@ -836,8 +836,9 @@ def test_worker_pool_scores_chunks_in_order(model_dir):
     chunks = [records[k : k + 3] for k in range(0, len(records), 3)]
     serial = list(cli.scored_chunks(iter(chunks), model, "article"))
     with cli.worker_pool(Path(model_dir), 2) as pool:
-        pool.starting.result().apply_async(cli._worker_score, (["warm."], "article")).get()
+        pool.starting.result().apply_async(cli._worker_score,
+                                           (["warm."], "article", ())).get()
         parallel = list(cli.scored_chunks(iter(chunks), model, "article", pool))
     assert [c for c, _ in parallel] == chunks
-    for (_, a), (_, b) in zip(serial, parallel, strict=True):
+    for (_, (a,)), (_, (b,)) in zip(serial, parallel, strict=True):
         pd.testing.assert_frame_equal(a, b)
