@@ -393,6 +393,10 @@ def test_open_quote_in_csv_keeps_the_rows_before_it(runner, tmp_path, model_dir)
     fails(runner, ["score", path, "-o", out, "--model", model_dir], "open.csv",
           "malformed CSV", "EOF inside string")
     assert not out.exists()
+    # the strict re-read checks the columns too: pandas failed before it saw them
+    body = write(tmp_path / "body.csv", 'id,body\n1,fine\n2,"open\n')
+    fails(runner, ["score", body, "--on-error", "skip", "--model", model_dir], "body.csv",
+          "no column 'text'", "columns found: id, body")
 
 
 FRAMED = ["The puppet regime slammed the {} plan.", "Martyrs fell defending the {}.",

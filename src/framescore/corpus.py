@@ -202,7 +202,7 @@ def _iter_csv(path: Path, text_col: str, id_col: str | None, sep: str | None,
                 # of the file, from the first row not yielded yet, with Python's csv module
                 yield from _iter_csv_strictly(path, delimiter, text_col, id_col, first=row)
                 return
-            pending += _skipped_rows(caught)
+            pending += _skipped_rows(path, caught)
             if chunk is None:
                 break
             _check_columns(path, _csv_columns(path, chunk), text_col, id_col)
@@ -226,7 +226,8 @@ def _iter_csv_strictly(path: Path, delimiter: str, text_col: str, id_col: str | 
     source = str(path)
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter, strict=True)
-        header = next(reader)
+        header = next(reader, [])
+        _check_columns(path, header, text_col, id_col)
         text_at = header.index(text_col)
         key_at = header.index(id_col) if id_col else None
         row = 0
@@ -252,13 +253,18 @@ def _iter_csv_strictly(path: Path, delimiter: str, text_col: str, id_col: str | 
             row += 1
 
 
-def _skipped_rows(caught: list[warnings.WarningMessage]) -> list[tuple[int, str]]:
+def _skipped_rows(path: Path, caught: list[warnings.WarningMessage]) -> list[tuple[int, str]]:
     """(row, reason) of each row pandas reported skipping, in order; ``row`` counts data
-    rows from 0."""
+    rows from 0. A parser warning that names no row fails the file (so no row is lost
+    unreported if pandas words its warning differently)."""
     out = []
     for w in caught:
-        for m in _SKIPPED_ROW_RE.finditer(str(w.message)):
-            out.append((int(m[1]) - 2, f"malformed row ({m[2].strip()})"))
+        if not issubclass(w.category, pd.errors.ParserWarning):
+            continue
+        found = _SKIPPED_ROW_RE.findall(str(w.message))
+        if not found:
+            raise DataError(f"{path}: malformed CSV ({str(w.message).strip()})")
+        out += [(int(line) - 2, f"malformed row ({why.strip()})") for line, why in found]
     return sorted(out)
 
 
