@@ -553,7 +553,8 @@ def _progress(unit: str):
 @click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail",
               show_default=True,
               help="On a record that cannot be scored (empty or missing text, unreadable "
-                   ".txt file, malformed or non-UTF-8 JSONL line): stop with an error, or "
+                   ".txt file, malformed or non-UTF-8 JSONL line, CSV row with too many "
+                   "fields): stop with an error, or "
                    "skip it and go on. A table that cannot be read at all (no such column, "
                    "not UTF-8 CSV, not Parquet) stops the run either way.")
 @click.option("--errors", "errors_path", metavar="PATH",
