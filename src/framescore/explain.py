@@ -126,8 +126,7 @@ def explain_many(model, texts) -> Explanations:
     batch = model.features.analyze_many(texts)
     weights = model.weights
     n_texts = len(batch.counts)
-    rows = batch.rows.tocsr()
-    rows.sort_indices()
+    rows = batch.rows.sorted_indices()  # a copy: the scores sum the rows as they are
     keep = rows.data != 0
     cols = rows.indices[keep]
     contributions = pd.DataFrame({

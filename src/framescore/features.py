@@ -100,11 +100,15 @@ class BatchAnalysis:
     #: Python's garbage collector stops tracking, so a large batch costs it nothing.
     spans: list[tuple]
     span_counts: np.ndarray  # spans per text
+    _rows: sp.csr_matrix | None = field(default=None, repr=False)
 
     @property
     def rows(self) -> sp.csr_matrix:
-        """Each text's feature row: the mean of its sentence rows (as :meth:`transform`)."""
-        return _mean_rows(self.counts) @ self.sentence_matrix
+        """Each text's feature row: the mean of its sentence rows (as :meth:`transform`),
+        computed once."""
+        if self._rows is None:
+            self._rows = _mean_rows(self.counts) @ self.sentence_matrix
+        return self._rows
 
 
 def as_texts(X) -> list[str]:
