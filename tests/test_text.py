@@ -421,8 +421,9 @@ def test_segmentation_invariants(text):
 # --- fast paths give the reference's answers --------------------------------------------------
 
 SENTENCE_PIECES = ["The", "army", "said", "it", "U.S", "Mr", "Gen", "e.g", "J", "3", "0.5",
-                   ".", ".", ".", "?", "!", "...", '"', "'", "”", "“", ")", "(", ",", ";", ":",
-                   " ", " ", " ", "  ", "\xa0", "\n", "café"]
+                   ".", ".", ".", "?", "!", "...", '"', "'", "”", "“", "‘", "’", "«", "»", ")",
+                   "(", "]", ",", ";", ":", "--", " ", " ", " ", "  ", "\xa0", "\t", "\n",
+                   "café"]
 
 
 def plain_punkt() -> PunktSentenceTokenizer:

@@ -13,9 +13,9 @@ A lexicon is a UTF-8 CSV file, one term a row, with the header
 - ``not_before``: ``|``-separated words or phrases; a match is dropped when the text right
   after it starts with one of them ("claimed" before "responsibility" is not attribution).
 
-Matching costs one set lookup per token, plus, at tokens that start some term, one lookup of
-the token pair and one per term length that pair starts, whatever the lexicon's size;
-overlapping matches resolve leftmost-longest.
+Matching costs one lookup per token, plus, at tokens that start some term, one lookup of the
+next token and one per term length the two start, whatever the lexicon's size; overlapping
+matches resolve leftmost-longest.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ REQUIRED_COLUMNS = ("term", "category")
 OPTIONAL_COLUMNS = ("neutral", "note", "not_before")
 CATEGORY_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
 DEFAULT_DIR = Path(__file__).parent / "data" / "lexicons"
+_ONE = (1,)
 
 
 class LexiconError(ValueError):
@@ -170,14 +171,18 @@ class Lexicon:
         for e in entries:
             self.entries.pop(e.key, None)  # keep the overriding entry's position last
             self.entries[e.key] = e
-        lengths: dict[tuple[str, str], set[int]] = {}
+        self._singles = frozenset(key[0] for key in self.entries if len(key) == 1)
+        lengths: dict[str, dict[str, set[int]]] = {s: {} for s in self._singles}
         for key in self.entries:
             if len(key) > 1:
-                lengths.setdefault(key[:2], set()).add(len(key))
-        #: Lengths of the multi-word terms starting with each pair of stems, longest first.
-        self._lengths = {pair: tuple(sorted(v, reverse=True)) for pair, v in lengths.items()}
-        self._singles = frozenset(key[0] for key in self.entries if len(key) == 1)
-        self._firsts = self._singles | {pair[0] for pair in self._lengths}
+                lengths.setdefault(key[0], {}).setdefault(key[1], set()).add(len(key))
+        #: For each stem that starts a term, by the stem after it: the lengths of the terms to
+        #: try there, longest first (1 last, when the stem is a term of its own).
+        self._starts: dict[str, dict[str, tuple[int, ...]]] = {}
+        for first, seconds in lengths.items():
+            alone = _ONE if first in self._singles else ()
+            self._starts[first] = {second: (*sorted(v, reverse=True), *alone)
+                                   for second, v in seconds.items()}
         #: Each term's ``not_before`` phrases (stemmed), grouped by length: [(length, set)].
         self._blockers = {key: _by_length(e.not_before) for key, e in self.entries.items()
                           if e.not_before}
@@ -198,19 +203,22 @@ class Lexicon:
     def match(self, sent: Sentence) -> list[Match]:
         """Leftmost-longest, non-overlapping matches in one pass over the sentence's tokens."""
         stems = sent.stems
-        firsts, singles, pair_lengths = self._firsts, self._singles, self._lengths
+        starts, singles, entries = self._starts, self._singles, self.entries
+        n = len(stems)
         out: list[Match] = []
         free = 0  # tokens before this one are part of a match
-        for i in [i for i, s in enumerate(stems) if s in firsts]:
+        for i in [i for i, s in enumerate(stems) if s in starts]:
             if i < free:
                 continue
-            # multi-word terms starting with this token and the next, longest first; then one
-            lengths = pair_lengths.get(tuple(stems[i : i + 2]), ())
-            if stems[i] in singles:
-                lengths = (*lengths, 1)
+            # the terms starting with this token and the next, longest first; else this one
+            lengths = starts[stems[i]].get(stems[i + 1]) if i + 1 < n else None
+            if lengths is None:
+                if stems[i] not in singles:
+                    continue
+                lengths = _ONE
             for length in lengths:
                 key = tuple(stems[i : i + length])
-                entry = self.entries.get(key) if len(key) == length else None
+                entry = entries.get(key) if len(key) == length else None
                 if entry is not None and not self._blocked(key, stems, i + length):
                     out.append(Match(i, i + length, entry))
                     free = i + length

@@ -53,21 +53,38 @@ _PERIOD_CONTEXT_RE = re.compile(
     r"(?P<word>[A-Za-z]+(?:\.[A-Za-z]+)*)\.(?:[ \xa0]+(?P<next>[^\s.]\S*)|[\"')\]}])")
 
 
+def _unlimited(rx):
+    """NLTK's compiled pattern ``rx`` without the wall-clock limit of ``nltk.redos``: the same
+    pattern, flags and engine (the ``regex`` module), called directly."""
+    if _redos is None:  # older NLTK: a plain ``re`` pattern
+        return rx
+    import regex
+
+    return regex.compile(rx.pattern, rx.flags)
+
+
 class _PunktVars(PunktLanguageVars):
-    """Punkt's default language settings, with its sentence-end pattern run without NLTK's
-    wall-clock limit (``nltk.redos``, 5 s). That limit covers the whole lazy scan of a block,
-    Punkt's own work on every candidate included, so a long paragraph (a few MB on one line)
-    failed with TimeoutError. The pattern is NLTK's own and fixed: it takes linear time."""
+    """Punkt's default language settings, with its patterns run without NLTK's wall-clock
+    limit (``nltk.redos``, 5 s). That limit covers the whole lazy scan of a block, Punkt's
+    own work on every candidate included, so a long paragraph (a few MB on one line) failed
+    with TimeoutError; and its wrapper cost a fifth of Punkt's time on news paragraphs. The
+    patterns are NLTK's own and fixed: they take linear time."""
+
+    re_boundary_realignment = _unlimited(PunktLanguageVars.re_boundary_realignment)
 
     def period_context_re(self):
         try:
             return self._unlimited_period_context_re
         except AttributeError:
-            rx = super().period_context_re()
-            if _redos is not None:
-                rx = _redos.compile(rx, timeout=None)
-            self._unlimited_period_context_re = rx
-            return rx
+            self._unlimited_period_context_re = _unlimited(super().period_context_re())
+            return self._unlimited_period_context_re
+
+    def _word_tokenizer_re(self):
+        try:
+            return self._unlimited_word_tokenizer_re
+        except AttributeError:
+            self._unlimited_word_tokenizer_re = _unlimited(super()._word_tokenizer_re())
+            return self._unlimited_word_tokenizer_re
 
 
 class _Punkt(PunktSentenceTokenizer):
