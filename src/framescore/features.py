@@ -328,6 +328,7 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         tuples of :class:`Span`'s fields)."""
         state = self._state()
         lexicon, cols = state.lexicon, state.cols
+        add_row, add_col, add_value = out.rows.append, out.cols.append, out.values.append
         text = doc.text
         quotes = [q for q in doc.quotes if q.closed]
         quote_starts = [q.start for q in quotes]  # sorted: quotes are in text order
@@ -339,32 +340,29 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
             for m in matches:
                 e = m.entry
                 voice = sent.voices[m.i]
-                if e.is_attribution:
-                    if voice == "quoted":
-                        continue
-                    feature_cols = cols.attribution[e.category]
-                else:
-                    feature_cols = cols.loaded(e.category, voice)
+                feature_cols = cols.of_match[(e.category, voice)]
                 for c in feature_cols:
-                    out.add(row, c, 1.0)
-                if spans is not None:
+                    add_row(row)
+                    add_col(c)
+                    add_value(1.0)
+                if spans is not None and feature_cols:
                     start, end = sent.starts[m.i], sent.ends[m.j - 1]
                     spans.append((start, end, text[start:end], cols.names[feature_cols[-1]],
                                   e.category, voice, s_idx, feature_cols, e.neutral))
-            n = len(sent)
+            n = len(sent.starts)
             if not n:
                 continue
-            # the quotes that start in this sentence
-            in_sentence = quotes[bisect_left(quote_starts, sent.start):
-                                 bisect_left(quote_starts, sent.end)]
-            speech = _SpeechVerbs(sent, matches) if in_sentence else None
-            for q in in_sentence:
-                if _is_scare_quote(text, sent, q, speech):
-                    out.add(row, cols.scare, 1.0)
-                    if spans is not None:
-                        voice = "title" if sent.is_title else "narrator"
-                        spans.append((q.start, q.end, text[q.start:q.end], "scare_quotes",
-                                      "scare_quote", voice, s_idx, (cols.scare,), ""))
+            if quotes:  # those that start in this sentence
+                in_sentence = quotes[bisect_left(quote_starts, sent.start):
+                                     bisect_left(quote_starts, sent.end)]
+                speech = _SpeechVerbs(sent, matches) if in_sentence else None
+                for q in in_sentence:
+                    if _is_scare_quote(text, sent, q, speech):
+                        out.add(row, cols.scare, 1.0)
+                        if spans is not None:
+                            voice = "title" if sent.is_title else "narrator"
+                            spans.append((q.start, q.end, text[q.start:q.end], "scare_quotes",
+                                          "scare_quote", voice, s_idx, (cols.scare,), ""))
             if self.voice:
                 quoted = sent.voices.count("quoted")
                 reported = sent.voices.count("reported")
@@ -395,24 +393,24 @@ class _ColumnIndex:
 
     def __init__(self, index: dict[str, int], voice: bool):
         self.names = {k: name for name, k in index.items()}
-        self.attribution = {t: (index[f"attribution:{t}"],) for t in ATTRIBUTION_TYPES}
         self.scare = index["scare_quotes"]
         self.length = index.get("sentence_length")
         self.quote_share = index.get("quote_share")
         self.reported_share = index.get("reported_share")
-        self._loaded: dict[tuple[str, str], tuple[int, ...]] = {}
+        #: The columns a lexicon match feeds, by its entry's category and its voice (none for
+        #: an attribution pattern inside a direct quote).
+        self.of_match: dict[tuple[str, str], tuple[int, ...]] = {
+            (t, v): () if v == "quoted" else (index[f"attribution:{t}"],)
+            for t in ATTRIBUTION_TYPES for v in VOICES}
         for name, k in index.items():
             parts = name.split(":")
             if parts[0] != "loaded" or (voice and len(parts) != 3):
                 continue
             if voice:
-                self._loaded[(parts[1], parts[2])] = (index[f"loaded:{parts[2]}"], k)
+                self.of_match[(parts[1], parts[2])] = (index[f"loaded:{parts[2]}"], k)
             else:
                 for v in VOICES:
-                    self._loaded[(parts[1], v)] = (k,)
-
-    def loaded(self, category: str, voice: str) -> tuple[int, ...]:
-        return self._loaded[(category, voice)]
+                    self.of_match[(parts[1], v)] = (k,)
 
 
 class _SpeechVerbs:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -227,17 +228,16 @@ def _has_line_break(text: str) -> bool:
     return "\n" in text or "\r" in text
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each line without its line break."""
+def _lines(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line without its line break, from the first line on."""
     if not _has_line_break(text):
-        return [(0, len(text))] if text else []
-    out = []
+        if text:
+            yield 0, len(text)
+        return
     for m in _LINE_RE.finditer(text):
         if m.start() == m.end():
             break
-        body = m.group().rstrip("\r\n")
-        out.append((m.start(), m.start() + len(body)))
-    return out
+        yield m.start(), m.start() + len(m.group().rstrip("\r\n"))
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -268,21 +268,21 @@ def find_title(text: str) -> tuple[int, int] | None:
     """
     if not _has_line_break(text):  # a single line has no text after it
         return None
-    raw = [_strip(text, *ln) for ln in _lines(text)]
-    first = next((k for k, (s, e) in enumerate(raw)
-                  if e > s and not _is_breadcrumb(text[s:e])), None)
-    if first is None or not any(e > s for s, e in raw[first + 1 :]):
-        return None
-    s, e = raw[first]
+    lines = (_strip(text, *ln) for ln in _lines(text))  # read only as far as needed
+    first = next(((s, e) for s, e in lines if e > s and not _is_breadcrumb(text[s:e])), None)
+    following = next(lines, None)  # the line after it, maybe blank
+    if first is None or following is None or not (
+            following[1] > following[0] or any(e > s for s, e in lines)):
+        return None  # no text after the first line
+    s, e = first
     line = text[s:e]
     if len(line) > TITLE_MAX_CHARS or len(TOKEN_RE.findall(line)) > TITLE_MAX_TOKENS:
         return None
     if line.endswith(".") and not line.endswith("..."):
         return None
-    if first + 1 < len(raw):  # a hard wrap: the next line continues the first one
-        ns, ne = raw[first + 1]
-        if ne > ns and (text[ns].islower() or line.endswith((",", ";", "-", "–", "—"))):
-            return None
+    ns, ne = following  # a hard wrap: the next line continues the first one
+    if ne > ns and (text[ns].islower() or line.endswith((",", ";", "-", "–", "—"))):
+        return None
     return s, e
 
 
