@@ -328,7 +328,6 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         tuples of :class:`Span`'s fields)."""
         state = self._state()
         lexicon, cols = state.lexicon, state.cols
-        add_row, add_col, add_value = out.rows.append, out.cols.append, out.values.append
         text = doc.text
         quotes = [q for q in doc.quotes if q.closed]
         quote_starts = [q.start for q in quotes]  # sorted: quotes are in text order
@@ -342,9 +341,7 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
                 voice = sent.voices[m.i]
                 feature_cols = cols.of_match[(e.category, voice)]
                 for c in feature_cols:
-                    add_row(row)
-                    add_col(c)
-                    add_value(1.0)
+                    out.add(row, c, 1.0)
                 if spans is not None and feature_cols:
                     start, end = sent.starts[m.i], sent.ends[m.j - 1]
                     spans.append((start, end, text[start:end], cols.names[feature_cols[-1]],
