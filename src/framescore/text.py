@@ -16,13 +16,19 @@ Voices:
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, repeat
 
 from nltk.stem.snowball import EnglishStemmer
-from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
+from nltk.tokenize.punkt import (
+    PunktLanguageVars,
+    PunktParameters,
+    PunktSentenceTokenizer,
+    PunktToken,
+)
 
 try:  # NLTK >= 3.9.3 runs its regular expressions under a wall-clock limit
     from nltk import redos as _redos
@@ -48,10 +54,15 @@ TITLE_MAX_CHARS = 200
 TITLE_MAX_TOKENS = 30
 
 
-#: The commonest contexts of a possible sentence break: "word. Next" and 'word."', where the
-#: word is ASCII letters (inner periods allowed, as in "U.S") and Next has no whitespace.
-_PERIOD_CONTEXT_RE = re.compile(
-    r"(?P<word>[A-Za-z]+(?:\.[A-Za-z]+)*)\.(?:[ \xa0]+(?P<next>[^\s.]\S*)|[\"')\]}])")
+#: The commonest contexts of a possible sentence break: "word. Next" and 'word."' (or a
+#: curly quote, guillemet or bracket after the period), where the word is ASCII letters
+#: (inner periods and hyphens allowed, as in "U.S" and "anti-war") or digits, and Next has no
+#: whitespace; and "word? Next" or "word! Next".
+_PERIOD_CONTEXT_RE = re.compile(r"(?P<word>[A-Za-z]+(?:[.-][A-Za-z]+)*|[0-9]+)\."
+                                r"(?:[ \xa0]+(?P<next>[^\s.]\S*)|[\"')\]}“”‘’«»])")
+_QUESTION_CONTEXT_RE = re.compile(r"\S*[?!][ \xa0]+\S+")
+#: A next token that Punkt splits into a word and, last, one . ? or !
+_LAST_WORD_RE = re.compile(r"[A-Za-z]+[.?!]")
 
 
 def _unlimited(rx):
@@ -88,32 +99,104 @@ class _PunktVars(PunktLanguageVars):
             return self._unlimited_word_tokenizer_re
 
 
+class _PunktToken(PunktToken):
+    """Punkt's token, with its patterns run without the ``nltk.redos`` wrapper."""
+
+    _RE_ELLIPSIS = _unlimited(PunktToken._RE_ELLIPSIS)
+    _RE_NUMERIC = _unlimited(PunktToken._RE_NUMERIC)
+    _RE_INITIAL = _unlimited(PunktToken._RE_INITIAL)
+    _RE_ALPHA = _unlimited(PunktToken._RE_ALPHA)
+
+
 class _Punkt(PunktSentenceTokenizer):
     """Punkt with the project's abbreviations and nothing trained, deciding the commonest
     contexts of a possible break without tokenizing them (same answers, faster).
 
     In "word. Next" or 'word."', Punkt's tokens are "word." and what follows. Its first pass
-    marks "word." a break, or an abbreviation when "word" is one; untrained, its second pass
-    only revisits initials (one letter), numbers and ellipses, none of which "word." can be.
-    So the context holds a break when "word" (two characters or more) is no abbreviation,
-    and none after an abbreviation when nothing after it can end a sentence (no . ? !).
+    marks "word." a break, or an abbreviation when "word" (or its last hyphenated part) is
+    one; untrained, its second pass only revisits initials (one letter), numbers and
+    ellipses. So the context holds a break when "word" (two letters or more) is no
+    abbreviation, and none after an abbreviation when nothing after it can end a sentence
+    (no . ? !), or only its last token ("U.S. officials."), which has no token after it.
+    After a number, the second pass keeps the break unless the next token starts in
+    lowercase (or is punctuation, left to Punkt). In "word? Next", "?" is a token and a
+    break, and a token follows it.
     """
 
     def __init__(self):
         params = PunktParameters()
         params.abbrev_types = set(ABBREVIATIONS)
-        super().__init__(params, lang_vars=_PunktVars())
+        super().__init__(params, lang_vars=_PunktVars(), token_cls=_PunktToken)
 
     def text_contains_sentbreak(self, text: str) -> bool:
         m = _PERIOD_CONTEXT_RE.fullmatch(text)
-        if m is not None and len(m["word"]) >= 2:
-            if m["word"].lower() not in ABBREVIATIONS:
-                return True
-            if not any(c in (m["next"] or "") for c in ".?!"):
-                return False
+        if m is not None:
+            word, following = m["word"], m["next"] or ""
+            if word[0].isdigit():
+                if not following or (following[0].isalpha() and not following[0].islower()):
+                    return True
+                no_break_at_word = following[:1].isalpha()  # "in 2018. the": lowercase
+            elif len(word) >= 2:
+                word = word.lower()
+                if word not in ABBREVIATIONS and word.split("-")[-1] not in ABBREVIATIONS:
+                    return True
+                no_break_at_word = True  # an abbreviation
+            else:
+                no_break_at_word = False  # an initial: left to Punkt
+            if no_break_at_word and (not any(c in following for c in ".?!")
+                                     or _LAST_WORD_RE.fullmatch(following)):
+                return False  # no break, or only at the last token
+        elif _QUESTION_CONTEXT_RE.fullmatch(text):
+            return True
         return super().text_contains_sentbreak(text)
 
+    def span_tokenize(self, text: str) -> list[tuple[int, int]]:
+        """Punkt's sentence spans of ``text``, as NLTK's ``span_tokenize`` finds them (its
+        ``_match_potential_end_contexts``, ``_slices_from_text`` and ``_realign_boundaries``,
+        NLTK >= 3.9), in one loop instead of four nested generators, and without copying the
+        text before each possible break. Tests hold it to NLTK's own on generated and real
+        text."""
+        lang = self._lang_vars
+        slices: list[tuple[int, int]] = []
+        last_break = 0
 
+        def decide(m, word_start: int) -> None:  # a possible break, with its context
+            nonlocal last_break
+            context = text[word_start : m.start()] + m.group() + m.group("after_tok")
+            if self.text_contains_sentbreak(context):
+                slices.append((last_break, m.end()))
+                last_break = m.start("next_tok") if m.group("next_tok") else m.end()
+
+        previous, word_start, stop = None, 0, 0
+        for m in lang.period_context_re().finditer(text):
+            # the word before the mark starts after the last whitespace since the previous
+            # mark (at that mark's word when there is none, or only right at the mark)
+            space = max(map(text.rfind, _PUNKT_WHITESPACE, repeat(stop), repeat(m.start())))
+            start = space + 1 if space > stop else word_start
+            if previous is not None and stop <= start:
+                decide(previous, word_start)
+            previous, word_start, stop = m, start, m.start()
+        if previous is not None:
+            decide(previous, word_start)
+        slices.append((last_break, len(text.rstrip())))
+        spans: list[tuple[int, int]] = []
+        realign = 0  # closing marks at the start of this slice moved onto the one before
+        for k, (start, end) in enumerate(slices):
+            start += realign
+            following = slices[k + 1] if k + 1 < len(slices) else None
+            m = following and lang.re_boundary_realignment.match(text, *following)
+            if m:
+                spans.append((start, following[0] + len(m.group().rstrip())))
+                realign = m.end() - following[0]
+            else:
+                realign = 0
+                if start < end:
+                    spans.append((start, end))
+        return spans
+
+
+#: The characters Punkt takes for whitespace when it looks for the word before a mark.
+_PUNKT_WHITESPACE = tuple(string.whitespace)
 _PUNKT = _Punkt()
 #: Where Punkt may consider a sentence break: it only looks at . ? ! followed by whitespace or
 #: by one of its non-word marks, none of which is a word character, "." or ",".
