@@ -390,7 +390,8 @@ def test_mark_reported_leaves_quoted_and_title_tokens():
 
 PIECES = ["The", "army", "said", "that", "Israel’s", "don't", "students’", "U.S.", "Mr.", "No.",
           "“", "”", "‘", "’", '"', "'", "«", "»", "„", ",", ".", ":", "!", "?", " ", " ", " ",
-          "\n", "\r\n", "\n\n", "café", "😀", "—", "(", ")", "anti-terror", "’90s"]
+          "\n", "\r\n", "\n\n", "café", "😀", "—", "(", ")", "anti-terror", "’90s", "-", "--",
+          "_", "3"]
 
 
 @settings(max_examples=300, deadline=None)
