@@ -220,7 +220,7 @@ def lowers_in_place(text: str) -> bool:
     """True when ``text.lower()`` lowercases each character on its own, in place, keeping
     word characters word characters: then the tokens of ``text.lower()`` are the lowercased
     tokens of ``text``, at the same offsets."""
-    return text.isascii() or not any(c in text for c in _LOWER_UNSAFE)
+    return text.isascii() or not any(map(text.__contains__, _LOWER_UNSAFE))
 
 
 def normalize(token: str) -> str:
@@ -532,14 +532,12 @@ def segment(text: str) -> Document:
 
 def _tokenize(text: str, start: int, end: int, is_title: bool) -> Sentence:
     chunk = text[start:end]
-    if lowers_in_place(chunk):  # one split of the lowercased sentence: the same tokens
-        parts = _TOKEN_SPLIT_RE.split(chunk.lower())  # gap, token, gap, ..., token, gap
+    if lowers_in_place(chunk):  # one split of the normalized sentence: the same tokens
+        parts = _TOKEN_SPLIT_RE.split(chunk.lower().replace("’", "'"))  # gap, token, ..., gap
         norms = parts[1::2]
     else:
         parts = _TOKEN_SPLIT_RE.split(chunk)
-        norms = [t.lower() for t in parts[1::2]]
-    if "’" in chunk:
-        norms = [t.replace("’", "'") for t in norms]
+        norms = [normalize(t) for t in parts[1::2]]
     offsets = list(accumulate(map(len, parts), initial=start))  # where each part starts
     stems = list(map(_STEMS.__getitem__, norms))
     return Sentence(start, end, offsets[1:-1:2], offsets[2:-1:2], norms, stems, [], is_title)
