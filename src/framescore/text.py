@@ -527,8 +527,9 @@ def segment(text: str) -> Document:
         spans = [(b_start, b_end)] if is_title else _sentence_spans(text, b_start, b_end)
         for s_start, s_end in spans:
             sent = _tokenize(text, s_start, s_end, is_title)
-            near = outer[bisect_right(outer_ends, s_start) : bisect_left(outer_starts, s_end)]
-            _assign_voices(sent, near)
+            if outer:
+                _mark_quoted(sent, outer[bisect_right(outer_ends, s_start) :
+                                         bisect_left(outer_starts, s_end)])
             sentences.append(sent)
     return Document(text, title, paras, sentences, quotes)
 
@@ -543,18 +544,19 @@ def _tokenize(text: str, start: int, end: int, is_title: bool) -> Sentence:
         norms = [normalize(t) for t in parts[1::2]]
     offsets = list(accumulate(map(len, parts), initial=start))  # where each part starts
     stems = list(map(_STEMS.__getitem__, norms))
-    return Sentence(start, end, offsets[1:-1:2], offsets[2:-1:2], norms, stems, [], is_title)
+    voices = ["title" if is_title else "narrator"] * len(norms)
+    return Sentence(start, end, offsets[1:-1:2], offsets[2:-1:2], norms, stems, voices,
+                    is_title)
 
 
-def _assign_voices(sent: Sentence, quote_spans: list[tuple[int, int]]) -> None:
-    """Tokens inside one of ``quote_spans`` are ``quoted``; the others ``title`` or
-    ``narrator``. Token offsets are sorted, so each span's tokens (those starting at or after
-    its start and ending at or before its end) are one range found by bisection."""
-    voices = ["title" if sent.is_title else "narrator"] * len(sent)
+def _mark_quoted(sent: Sentence, quote_spans: list[tuple[int, int]]) -> None:
+    """Tokens inside one of ``quote_spans`` get ``quoted`` voice. Token offsets are sorted, so
+    each span's tokens (those starting at or after its start and ending at or before its end)
+    are one range found by bisection."""
+    voices = sent.voices
     for qs, qe in quote_spans:
         for k in range(bisect_left(sent.starts, qs), bisect_right(sent.ends, qe)):
             voices[k] = "quoted"
-    sent.voices = voices
 
 
 def token_spans(text: str) -> list[tuple[int, int]]:
