@@ -371,6 +371,15 @@ def test_quote_prefilter_skips_only_blocks_without_quotes(text, start, end):
         assert found == find_quotes(text, start, end)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "Title", " ", ".", "\n", "\n", "\u2028"]), max_size=12)
+       .map("".join))
+def test_lines_split_at_line_feeds_as_at_carriage_returns(text):
+    """Text with only line feeds is split without a regular expression; with carriage
+    returns (one character, like a line feed) the regular expression finds the same lines."""
+    assert list(text_module._lines(text)) == list(text_module._lines(text.replace("\n", "\r")))
+
+
 def test_several_quotes_in_one_sentence():
     text = '"We will win," the minister said, "and we will rebuild."'
     assert quote_texts(text) == ['"We will win,"', '"and we will rebuild."']

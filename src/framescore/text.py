@@ -319,6 +319,15 @@ def _lines(text: str) -> Iterator[tuple[int, int]]:
         if text:
             yield 0, len(text)
         return
+    if "\r" not in text:  # the common case, without a regular expression
+        lines = text.split("\n")
+        if not lines[-1]:
+            lines.pop()  # nothing after the last line break
+        start = 0
+        for line in lines:
+            yield start, start + len(line)
+            start += len(line) + 1
+        return
     for m in _LINE_RE.finditer(text):
         if m.start() == m.end():
             break
