@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from unittest.mock import patch
 
 import pandas as pd
 import pytest
@@ -355,20 +354,6 @@ def test_find_quotes_respects_bounds():
     end = text.index(" outside.")
     quotes = find_quotes(text, start, end)
     assert [text[q.start : q.end] for q in quotes] == ["“two”"]
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(["a", "Z", "3", "_", " ", "’", "'", "‘", "“", "”", '"', "«", "»",
-                                 "em", "-", "("]), max_size=14).map("".join),
-       st.integers(0, 14), st.integers(0, 14))
-def test_quote_prefilter_skips_only_blocks_without_quotes(text, start, end):
-    """Blocks whose only quote characters are apostrophes between letters or digits skip the
-    scan: the scan over every quote character finds the same quotations, bounds included."""
-    end = min(max(start, end), len(text))
-    start = min(start, end)
-    found = find_quotes(text, start, end)
-    with patch.object(text_module, "_MAYBE_QUOTE_RE", text_module._QUOTE_CHARS):
-        assert found == find_quotes(text, start, end)
 
 
 @settings(max_examples=300, deadline=None)

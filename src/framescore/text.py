@@ -416,9 +416,6 @@ def paragraphs(text: str, skip_until: int = 0) -> list[tuple[int, int]]:
 _OPEN_ONLY = {"“": "double", "„": "double", "«": "guillemet", "‘": "single"}
 _CLOSE_ONLY = {"”": "double", "»": "guillemet"}
 _QUOTE_CHARS = re.compile("[\"'“”„«»‘’]")
-#: A quote character that may be a quote mark: any but an apostrophe between two letters or
-#: digits (``[^\W_]``: ``str.isalnum``), which :func:`find_quotes` passes over.
-_MAYBE_QUOTE_RE = re.compile("[\"“”„«»]|['‘’](?![^\\W_])|(?<![^\\W_])['‘’]")
 _ELISION_RE = re.compile(r"(?:em|cause|cos|til|tis|twas|n)\b", re.IGNORECASE)
 
 
@@ -434,7 +431,7 @@ def find_quotes(text: str, start: int, end: int) -> list[Quote]:
     single quote open (the students’ union) is not a quote mark. A quote left open closes at
     the paragraph end, so a stray mark never swallows the rest of the article.
     """
-    if _MAYBE_QUOTE_RE.search(text, start, end) is None:  # none, or only apostrophes
+    if _QUOTE_CHARS.search(text, start, end) is None:
         return []
     stack: list[tuple[str, int]] = []  # (kind, position of the opening mark)
     open_kinds: dict[str, int] = {}  # kind → marks of that kind on the stack (none: no key)
