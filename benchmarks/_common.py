@@ -70,14 +70,18 @@ def bare_pipeline(texts: list[str], y: np.ndarray):
                          LogisticRegression(max_iter=2000)).fit(texts, y)
 
 
-def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
-    """The shortest wall time (``time.perf_counter``) of ``repeat`` calls, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def best_of_each(fns: list[Callable[[], object]], repeats: list[int]) -> list[float]:
+    """The shortest wall time (``time.perf_counter``, seconds) of each of ``fns``, called
+    ``repeats`` times each, in turns (a call of each, then again), so that a slow spell of a
+    shared machine falls on all of them, not on one."""
+    times: list[list[float]] = [[] for _ in fns]
+    for turn in range(max(repeats)):
+        for fn, repeat, spent in zip(fns, repeats, times, strict=True):
+            if turn < repeat:
+                start = time.perf_counter()
+                fn()
+                spent.append(time.perf_counter() - start)
+    return [min(t) for t in times]
 
 
 def megabytes(texts: list[str]) -> float:
