@@ -61,6 +61,7 @@ def synthetic_terms(texts: list[str], n: int, taken: set[tuple[str, ...]],
 
 
 def run(args: argparse.Namespace) -> str:
+    started = machine()  # the time and load average before the run
     texts, _ = babe()
     batch = replicate(texts, int(100_000 * args.scale))
     shipped = [e for p in default_paths() for e in load_entries(p)]
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> str:
     return "\n".join([
         "### Lexicon size",
         "",
-        machine(),
+        started,
         "",
         f"`python benchmarks/lexicon_size.py --scale {args.scale} --repeat {args.repeat}`: "
         f"{len(batch):,} BABE sentences ({megabytes(batch):.1f} MB), "

@@ -44,6 +44,7 @@ def peak_rss(command: list[str]) -> tuple[float, float]:
 
 
 def run(args: argparse.Namespace) -> str:
+    started = machine()  # the time and load average before the run
     framescore_cmd = shutil.which("framescore") or sys.exit("framescore is not on PATH")
     texts, _ = babe()
     rows = []
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> str:
     return "\n".join([
         "### Memory",
         "",
-        machine(),
+        started,
         "",
         f"`python benchmarks/memory.py --sizes {' '.join(map(str, args.sizes))}"
         f"{' -- ' + options if options else ''}`: `framescore score INPUT.jsonl -o OUT.jsonl"

@@ -32,6 +32,7 @@ def wall(command: list[str]) -> float:
 
 
 def run(args: argparse.Namespace) -> str:
+    started = machine()  # the time and load average before the run
     framescore_cmd = shutil.which("framescore") or sys.exit("framescore is not on PATH")
     texts, _ = babe()
     with tempfile.TemporaryDirectory() as tmp:
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> str:
     return "\n".join([
         "### Parallelism",
         "",
-        machine(),
+        started,
         "",
         f"`python benchmarks/parallel.py --sentences {args.sentences} --jobs {args.jobs}`: "
         f"`framescore score INPUT.jsonl -o OUT.jsonl -j N` on {args.sentences:,} BABE "

@@ -16,6 +16,7 @@ from framescore.explain import explain
 
 
 def run(args: argparse.Namespace) -> str:
+    started = machine()  # the time and load average before the run
     texts, _ = babe()
     batch = replicate(texts, 20_000)
     model = framescore.load()
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> str:
     tree = profiler.output_text(unicode=True, color=False, show_all=False)
     lines = [line for line in tree.splitlines()
              if len(line) - len(line.lstrip(" │├└─")) <= 3 * args.depth]
-    return "\n".join([f"`python benchmarks/profile_score.py --what {args.what}` · {machine()}",
+    return "\n".join([f"`python benchmarks/profile_score.py --what {args.what}` · {started}",
                       "", "```", *lines, "```"])
 
 

@@ -41,6 +41,7 @@ TARGETS = {"scoring": 1.5, "explanation with spans, batch": 3.0,
 
 
 def run(args: argparse.Namespace) -> str:
+    started = machine()  # the time and load average before the run
     texts, y = babe()
     bare = bare_pipeline(texts, y)
     model = framescore.load()
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> str:
     return "\n".join([
         "### Throughput",
         "",
-        machine(),
+        started,
         "",
         f"`python benchmarks/throughput.py --scale {args.scale} --repeat {args.repeat}` "
         f"(after a warm-up; best of {args.repeat} for batches, one run one text at a time; "
