@@ -467,6 +467,12 @@ def test_punkt_shortcut_gives_punkts_answer(word, mark, following, rest):
         plain_punkt().text_contains_sentbreak(context)
 
 
+def test_punkt_keeps_nltks_interface():
+    text = "Hello there. The U.S. army said so. Next one! (He left.) Then"
+    assert _PUNKT.tokenize(text) == plain_punkt().tokenize(text)
+    assert _PUNKT.span_tokenize(text, False) == list(plain_punkt().span_tokenize(text, False))
+
+
 def test_sentence_spans_are_punkts_on_news_text(shared_dir):
     """Every paragraph of articles made of BABE sentences and WikiNPOV statements (in
     paragraphs of one to four) splits as NLTK's own Punkt splits it."""

@@ -152,12 +152,15 @@ class _Punkt(PunktSentenceTokenizer):
             return True
         return super().text_contains_sentbreak(text)
 
-    def span_tokenize(self, text: str) -> list[tuple[int, int]]:
+    def span_tokenize(self, text: str, realign_boundaries: bool = True
+                      ) -> list[tuple[int, int]]:
         """Punkt's sentence spans of ``text``, as NLTK's ``span_tokenize`` finds them (its
         ``_match_potential_end_contexts``, ``_slices_from_text`` and ``_realign_boundaries``
         of NLTK 3.8 to 3.10, with NLTK's own patterns), in one loop instead of four nested
         generators, and without copying the text before each possible break. Tests hold it
         to NLTK's own on generated and real text."""
+        if not realign_boundaries:  # not used here: NLTK's own way
+            return list(super().span_tokenize(text, realign_boundaries))
         lang = self._lang_vars
         slices: list[tuple[int, int]] = []
         last_break = 0
