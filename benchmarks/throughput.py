@@ -11,7 +11,7 @@ Workloads: BABE sentences replicated to 100,000 texts, and 10,000 articles of 30
 sentences (paragraphs of three). Batch explanation runs on the same texts; explanation one
 text at a time on 10,000 sentences and 500 articles. Timings are taken after a warm-up: the
 best of ``--repeat`` runs for batches, one run one text at a time (the reference, being cheap,
-is always the best of three or more). The texts
+is always the best of three or more), framescore's runs and the reference's in turns. The texts
 repeat BABE's vocabulary, so framescore's stem memo is warm, as it soon is on any news corpus.
 
     python benchmarks/throughput.py [--scale 0.1] [--repeat 3]
