@@ -85,20 +85,14 @@ class _PunktVars(PunktLanguageVars):
     patterns are NLTK's own and fixed: they take linear time."""
 
     re_boundary_realignment = _unlimited(PunktLanguageVars.re_boundary_realignment)
+    _period_context = _unlimited(PunktLanguageVars().period_context_re())
+    _word_tokenizer = _unlimited(PunktLanguageVars()._word_tokenizer_re())
 
     def period_context_re(self):
-        try:
-            return self._unlimited_period_context_re
-        except AttributeError:
-            self._unlimited_period_context_re = _unlimited(super().period_context_re())
-            return self._unlimited_period_context_re
+        return self._period_context
 
     def _word_tokenizer_re(self):
-        try:
-            return self._unlimited_word_tokenizer_re
-        except AttributeError:
-            self._unlimited_word_tokenizer_re = _unlimited(super()._word_tokenizer_re())
-            return self._unlimited_word_tokenizer_re
+        return self._word_tokenizer
 
 
 class _PunktToken(PunktToken):
