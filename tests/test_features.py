@@ -18,6 +18,7 @@ from sklearn.preprocessing import normalize
 from sklearn.utils import estimator_checks
 
 from framescore import FramingFeatures, LexiconError
+from framescore import features as features_module
 from framescore.lexicon import ATTRIBUTION_TYPES
 from framescore.text import VOICES, segment
 
@@ -635,15 +636,29 @@ def ngram_model(lexicon_paths, ngram_range: tuple[int, int]) -> FramingFeatures:
 @given(texts=st.lists(st.lists(st.sampled_from(NGRAM_PIECES), max_size=30).map("".join),
                       max_size=4))
 def test_ngram_block_is_tfidf_vectorizers(lexicon_paths, ngram_range, texts):
-    est = ngram_model(lexicon_paths, ngram_range)
+    assert_ngram_block_is_tfidf_vectorizers(ngram_model(lexicon_paths, ngram_range), texts)
+
+
+def assert_ngram_block_is_tfidf_vectorizers(est: FramingFeatures, texts: list[str]) -> None:
     words = [n[len("word:"):] for n in est.get_feature_names_out() if n.startswith("word:")]
     sentences = [t[s.start : s.end] for t in texts for s in segment(t).sentences]
     block = est.transform_sentences(texts).toarray()[:, -len(words):]
     assert block.shape[0] == len(sentences)
     if sentences:
-        counts = CountVectorizer(ngram_range=ngram_range, vocabulary=words).transform(sentences)
+        counts = CountVectorizer(ngram_range=est.ngram_range,
+                                 vocabulary=words).transform(sentences)
         expected = normalize(counts.astype(float) @ sp.diags(est.idf_)) * 0.7
         np.testing.assert_allclose(block, expected.toarray(), rtol=0, atol=1e-12)
+
+
+def test_word_number_memo_stays_bounded(lexicon_paths, monkeypatch):
+    monkeypatch.setattr(features_module, "_MEMO_SIZE", 3)
+    est = ngram_model(lexicon_paths, (1, 2))
+    memo = est._state().ngrams.ids_of
+    memo.clear()
+    texts = ["The militia held the ridge. It's anti-terror, x_y said.", "Café: the ridge held"]
+    assert_ngram_block_is_tfidf_vectorizers(est, texts)
+    assert 0 < len(memo) <= 3
 
 
 def test_empty_batch_with_ngrams(lexicon_paths):

@@ -25,10 +25,11 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer
@@ -49,6 +50,7 @@ from .voice import is_speech_verb, mark_reported
 LENGTH_UNIT = 25.0  # sentence_length = tokens / LENGTH_UNIT
 SCARE_MAX_TOKENS = 4
 SCARE_LOOKBACK = 5  # a speech verb this many tokens before a quote introduces it
+_MEMO_SIZE = 200_000  # entries of a memo of token → word numbers, at most
 
 
 @dataclass(slots=True)
@@ -292,10 +294,9 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         for doc in docs:
             if self.framing:
                 self._lexicon_entries(doc, len(bounds) // 2, cells, span_list)
-            text = doc.text
+            if ngrams is not None:
+                ngrams.add(doc)
             for s in doc.sentences:
-                if ngrams is not None:
-                    ngrams.add(text[s.start : s.end], s.norms)
                 bounds += (s.start, s.end)
             counts.append(len(doc.sentences))
             if span_list is not None:
@@ -511,7 +512,7 @@ class _NgramCounter:
 
     Each word of the vocabulary's n-grams has a number, and so has each prefix of its
     n-grams, by length: the prefix of length n is found from the prefix of length n - 1 and
-    the next word (``prefix * n_words + word``, looked up in a sorted table).
+    the next word (``prefix * n_words + word``, looked up in a hash table: pandas' index).
     """
 
     def __init__(self, vectorizer: CountVectorizer):
@@ -522,16 +523,17 @@ class _NgramCounter:
         grams = [tuple(g.split(" ")) for g in vectorizer.vocabulary]
         self.n_columns = len(grams)
         self.words = {w: k for k, w in enumerate(sorted({w for g in grams for w in g}))}
+        self.ids_of = _WordIds(self.words)
         numbers = {(w,): k for w, k in self.words.items()}  # prefixes of the current length
-        self.steps: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, prefix numbers)
+        #: By length from 2: each prefix's key, at its number (the position in the index)
+        self.steps: list[pd.Index] = []
         self.columns = [self._columns(grams, numbers)]  # by length: prefix number → column
         for n in range(2, max(map(len, grams)) + 1):
             previous = numbers
             numbers = {q: k for k, q in enumerate(sorted({g[:n] for g in grams if len(g) >= n}))}
-            keys = np.array([previous[q[:-1]] * len(self.words) + self.words[q[-1]]
-                             for q in numbers], dtype=np.int64)
-            order = np.argsort(keys)
-            self.steps.append((keys[order], np.fromiter(numbers.values(), np.int64)[order]))
+            self.steps.append(pd.Index(np.array(
+                [previous[q[:-1]] * len(self.words) + self.words[q[-1]] for q in numbers],
+                dtype=np.int64)))
             self.columns.append(self._columns(grams, numbers))
 
     @staticmethod
@@ -541,18 +543,6 @@ class _NgramCounter:
             if g in numbers:
                 columns[numbers[g]] = col
         return columns
-
-    def tokens(self, text: str, norms: list[str]) -> list[str]:
-        """The vectorizer's tokens (runs of two word characters or more in the lowercased
-        text) of a sentence ``text`` whose own tokens, lowercased, are ``norms``: the parts
-        of ``norms`` split at the hyphens and apostrophes that ``TOKEN_RE`` joins words
-        over, taken without another regular-expression pass over the text. Where
-        lowercasing could change the text's word characters, the vectorizer's own way."""
-        if not lowers_in_place(text):
-            return self.tokenize(self.preprocess(text))
-        if "-" in text or "'" in text or "’" in text:  # norms hold no space: split at these
-            norms = " ".join(norms).replace("-", " ").replace("'", " ").split()
-        return [t for t in norms if len(t) > 1]
 
     def count(self, batch: _NgramBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Cells (sentence, n-gram column, float count) of the vocabulary's n-grams in each
@@ -576,11 +566,8 @@ class _NgramCounter:
                 n: int) -> np.ndarray:
         """Numbers of the prefixes of length ``n`` made of a prefix of length ``n - 1`` and
         the next word (-1 where there is no such prefix)."""
-        keys, numbers = self.steps[n - 2]
-        key = prefix * len(self.words) + word
-        at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
-        ok = (prefix >= 0) & (word >= 0) & same_text & (keys[at] == key)
-        return np.where(ok, numbers[at], -1)
+        number = self.steps[n - 2].get_indexer(prefix * len(self.words) + word)
+        return np.where((prefix >= 0) & (word >= 0) & same_text, number, -1)
 
 
 class _NgramBatch:
@@ -593,11 +580,42 @@ class _NgramBatch:
         self.ids: list[int] = []  # each token's word number, -1 for a word not in the vocabulary
         self.n_tokens: list[int] = []
 
-    def add(self, text: str, norms: list[str]) -> None:
-        """Add a sentence: its text and its ``TOKEN_RE`` tokens, lowercased."""
-        tokens = self.counter.tokens(text, norms)
-        self.ids += map(self.counter.words.get, tokens, repeat(-1, len(tokens)))
-        self.n_tokens.append(len(tokens))
+    def add(self, doc: Document) -> None:
+        """Add the sentences of ``doc``.
+
+        The vectorizer's tokens of a sentence (runs of two word characters or more in the
+        lowercased text) are the parts of its own tokens, lowercased (``norms``), split at the
+        hyphens and apostrophes that ``TOKEN_RE`` joins words over: their numbers come token
+        by token from a memo (:class:`_WordIds`), without another regular-expression pass
+        over the text. Where lowercasing could change the text's word characters, the
+        vectorizer's own way."""
+        counter, ids, text = self.counter, self.ids, doc.text
+        in_place = lowers_in_place(text)
+        for s in doc.sentences:
+            before = len(ids)
+            if in_place or lowers_in_place(text[s.start : s.end]):
+                ids += chain.from_iterable(map(counter.ids_of.__getitem__, s.norms))
+            else:
+                tokens = counter.tokenize(counter.preprocess(text[s.start : s.end]))
+                ids += map(counter.words.get, tokens, repeat(-1, len(tokens)))
+            self.n_tokens.append(len(ids) - before)
+
+
+class _WordIds(dict):
+    """The word numbers of a normalized token's n-gram tokens, memoized: its parts at
+    hyphens and apostrophes, of two characters or more, each by its number in ``words``
+    (-1 when not there). Filled on a miss, emptied at :data:`_MEMO_SIZE` entries."""
+
+    def __init__(self, words: dict[str, int]):
+        super().__init__()
+        self.words = words
+
+    def __missing__(self, norm: str) -> tuple[int, ...]:
+        if len(self) >= _MEMO_SIZE:
+            self.clear()
+        parts = norm.replace("-", " ").replace("'", " ").split()
+        ids = self[norm] = tuple(self.words.get(t, -1) for t in parts if len(t) > 1)
+        return ids
 
 
 def _add_up(rows: np.ndarray, cols: np.ndarray, values: np.ndarray,
