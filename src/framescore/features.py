@@ -347,7 +347,7 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
                     start, end = sent.starts[m.i], sent.ends[m.j - 1]
                     spans.append((start, end, text[start:end], cols.names[feature_cols[-1]],
                                   e.category, voice, s_idx, feature_cols, e.neutral))
-            n = len(sent.starts)
+            n = len(sent.norms)
             if not n:
                 continue
             if quotes:  # those that start in this sentence

@@ -270,19 +270,42 @@ class Quote:
 
 @dataclass(slots=True)
 class Sentence:
-    """A sentence and its tokens. Token lists are parallel: one entry per token."""
+    """A sentence and its tokens. Token lists are parallel: one entry per token.
+
+    The tokens' offsets (:attr:`starts`, :attr:`ends`) are worked out when first asked for,
+    from ``pieces``: the sentence split into gap, token, gap, ..., token, gap. Scoring needs
+    them only in sentences with quotations or attributions."""
 
     start: int
     end: int
-    starts: list[int] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
     norms: list[str] = field(default_factory=list)
     stems: list[str] = field(default_factory=list)
     voices: list[str] = field(default_factory=list)
     is_title: bool = False
+    pieces: list[str] = field(default_factory=list, repr=False, compare=False)
+    _starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
+    _ends: list[int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
-        return len(self.starts)
+        return len(self.norms)
+
+    @property
+    def starts(self) -> list[int]:
+        """Each token's start offset in the text."""
+        if self._starts is None:
+            self._offsets()
+        return self._starts
+
+    @property
+    def ends(self) -> list[int]:
+        """Each token's end offset in the text."""
+        if self._ends is None:
+            self._offsets()
+        return self._ends
+
+    def _offsets(self) -> None:
+        offsets = list(accumulate(map(len, self.pieces), initial=self.start))
+        self._starts, self._ends = offsets[1:-1:2], offsets[2:-1:2]
 
     def mark_reported(self, a: int, b: int) -> None:
         """Mark tokens ``a``..``b-1`` as reported speech, unless quoted or in the title."""
@@ -545,11 +568,9 @@ def _tokenize(text: str, start: int, end: int, is_title: bool) -> Sentence:
     else:
         parts = _TOKEN_SPLIT_RE.split(chunk)
         norms = [normalize(t) for t in parts[1::2]]
-    offsets = list(accumulate(map(len, parts), initial=start))  # where each part starts
     stems = list(map(_STEMS.__getitem__, norms))
     voices = ["title" if is_title else "narrator"] * len(norms)
-    return Sentence(start, end, offsets[1:-1:2], offsets[2:-1:2], norms, stems, voices,
-                    is_title)
+    return Sentence(start, end, norms, stems, voices, is_title, parts)
 
 
 def _mark_quoted(sent: Sentence, quote_spans: list[tuple[int, int]]) -> None:

@@ -44,12 +44,12 @@ def _governs(sent: Sentence, m: Match) -> bool:
 
 def _comma_before(text: str, sent: Sentence, k: int) -> int | None:
     """Index of the first token after the last comma before token ``k``, or None."""
-    lo = sent.starts[0] if sent.starts else sent.start
-    pos = text.rfind(",", lo, sent.starts[k])
+    starts = sent.starts
+    pos = text.rfind(",", starts[0], starts[k])
     if pos < 0:
         return None
     for idx in range(k, -1, -1):
-        if sent.starts[idx] < pos:
+        if starts[idx] < pos:
             return idx + 1
     return 0
 
@@ -59,8 +59,9 @@ def _comma_after(text: str, sent: Sentence, k: int) -> int | None:
     pos = text.find(",", sent.ends[k], sent.end)
     if pos < 0:
         return None
-    for idx in range(k + 1, len(sent)):
-        if sent.starts[idx] > pos:
+    starts = sent.starts
+    for idx in range(k + 1, len(starts)):
+        if starts[idx] > pos:
             return idx
     return None
 
