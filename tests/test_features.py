@@ -665,3 +665,22 @@ def test_empty_batch_with_ngrams(lexicon_paths):
     est = ngram_model(lexicon_paths, (1, 2))
     assert est.transform(["", "  "]).nnz == 0
     assert est.transform([]).shape == (0, len(est.get_feature_names_out()))
+
+
+def test_documents_are_taken_a_chunk_at_a_time():
+    """A batch is segmented a chunk of texts at a time (all of them handed on, in order),
+    never more than a chunk ahead of the features, so a large batch holds few documents."""
+    taken: list[int] = []
+
+    def documents(texts):
+        for k, text in enumerate(texts):
+            taken.append(k)
+            yield segment(text)
+
+    texts = ["One short sentence here."] * 150 + ["A long one. " * 100] + ["Last."]
+    handed = [(len(taken), doc.text) for doc in features_module._in_chunks(documents(texts))]
+    assert [text for _, text in handed] == texts
+    chunk = features_module._CHUNK_SENTENCES
+    assert handed[0][0] == chunk  # the first chunk is segmented before any is handed on
+    assert all(n - k <= chunk for k, (n, _) in enumerate(handed))
+    assert handed[150][0] == 151  # a text of many sentences closes the chunk it falls in

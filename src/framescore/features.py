@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from pathlib import Path
@@ -51,6 +51,7 @@ LENGTH_UNIT = 25.0  # sentence_length = tokens / LENGTH_UNIT
 SCARE_MAX_TOKENS = 4
 SCARE_LOOKBACK = 5  # a speech verb this many tokens before a quote introduces it
 _MEMO_SIZE = 200_000  # entries of a memo of token → word numbers, at most
+_CHUNK_SENTENCES = 64  # documents are segmented in chunks of this many sentences (or more)
 
 
 @dataclass(slots=True)
@@ -280,8 +281,9 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         """Feature rows of all sentences of ``docs`` (stacked), with each doc's sentence
         count and sentence offsets, and (when ``spans``) the spans of its matches.
 
-        Documents are consumed one at a time and not kept: only their sentences' word numbers
-        (for the n-grams) and feature cells are, so a large batch holds no token lists.
+        Documents are consumed a few at a time (:func:`_in_chunks`) and not kept: only their
+        sentences' word numbers (for the n-grams) and feature cells are, so a large batch
+        holds no token lists.
         """
         state = self._state()
         ngrams = _NgramBatch(state.ngrams) if state.ngrams is not None else None
@@ -291,7 +293,7 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         span_list: list[tuple] | None = [] if spans else None
         span_counts: list[int] = []
         spans_before = 0
-        for doc in docs:
+        for doc in _in_chunks(docs):
             if self.framing:
                 self._lexicon_entries(doc, len(bounds) // 2, cells, span_list)
             if ngrams is not None:
@@ -616,6 +618,26 @@ class _WordIds(dict):
         parts = norm.replace("-", " ").replace("'", " ").split()
         ids = self[norm] = tuple(self.words.get(t, -1) for t in parts if len(t) > 1)
         return ids
+
+
+def _in_chunks(docs: Iterable[Document]) -> Iterator[Document]:
+    """``docs``, taken from the iterable (segmented, when it segments them) in chunks of
+    :data:`_CHUNK_SENTENCES` sentences or more, each handed on before the next is taken.
+
+    Segmenting a few short texts, then computing their features, is faster than alternating
+    text by text (each step's code and lookup tables stay in the processor's caches); a
+    larger chunk keeps so many objects alive that the garbage collector starts visiting them.
+    """
+    chunk: list[Document] = []
+    n = 0
+    for doc in docs:
+        chunk.append(doc)
+        n += len(doc.sentences)
+        if n >= _CHUNK_SENTENCES:
+            yield from chunk
+            chunk.clear()
+            n = 0
+    yield from chunk
 
 
 def _add_up(rows: np.ndarray, cols: np.ndarray, values: np.ndarray,
