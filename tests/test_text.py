@@ -19,6 +19,7 @@ from framescore.text import (
     ABBREVIATIONS,
     TOKEN_RE,
     VOICES,
+    Sentence,
     _sentence_spans,
     find_quotes,
     find_title,
@@ -393,6 +394,15 @@ def test_mark_reported_leaves_quoted_and_title_tokens():
                       body.voices, strict=True))
     assert voices["fell"] == "quoted"
     assert voices["night"] == "reported"
+
+
+@pytest.mark.parametrize(("a", "b"), [(0, 6), (2, 4), (-3, 99), (4, 2), (5, 5), (3, 6)])
+def test_mark_reported_changes_only_narrator_tokens_in_range(a, b):
+    voices = ["narrator", "quoted", "narrator", "narrator", "reported", "narrator"]
+    sent = Sentence(0, 0, voices=list(voices))
+    sent.mark_reported(a, b)
+    assert sent.voices == [("reported" if v == "narrator" and max(a, 0) <= k < b else v)
+                           for k, v in enumerate(voices)]
 
 
 # --- invariants on arbitrary text -------------------------------------------------------------

@@ -310,7 +310,11 @@ class Sentence:
     def mark_reported(self, a: int, b: int) -> None:
         """Mark tokens ``a``..``b-1`` as reported speech, unless quoted or in the title."""
         voices = self.voices
-        for k in range(max(a, 0), min(b, len(voices))):
+        a, b = max(a, 0), min(b, len(voices))
+        if voices[a:b].count("narrator") == b - a:  # the common case: all of them
+            voices[a:b] = repeat("reported", b - a)
+            return
+        for k in range(a, b):
             if voices[k] == "narrator":
                 voices[k] = "reported"
 
@@ -407,6 +411,9 @@ def paragraphs(text: str, skip_until: int = 0) -> list[tuple[int, int]]:
     (terminal punctuation or a closing quote) or is short (a dateline or byline). Other line
     breaks are hard wraps inside a paragraph.
     """
+    if not _has_line_break(text):  # one line: one paragraph, or none
+        s, e = _strip(text, skip_until, len(text))
+        return [(s, e)] if e > s else []
     out: list[tuple[int, int]] = []
     cur_start: int | None = None
     cur_end = 0
@@ -544,11 +551,13 @@ def segment(text: str) -> Document:
     blocks = ([title] if title else []) + paras
     for b_start, b_end in blocks:
         block_quotes = find_quotes(text, b_start, b_end)
-        quotes.extend(block_quotes)
-        outer = [(q.inner_start, q.inner_end) for q in block_quotes if q.depth == 0]
-        # Top-level quotations never overlap, so their starts and their ends are both sorted:
-        # each sentence finds the ones that overlap it by bisection.
-        outer_starts, outer_ends = [s for s, _ in outer], [e for _, e in outer]
+        outer = outer_starts = outer_ends = ()
+        if block_quotes:
+            quotes += block_quotes
+            outer = [(q.inner_start, q.inner_end) for q in block_quotes if q.depth == 0]
+            # Top-level quotations never overlap, so their starts and their ends are both
+            # sorted: each sentence finds the ones that overlap it by bisection.
+            outer_starts, outer_ends = [s for s, _ in outer], [e for _, e in outer]
         is_title = title is not None and b_start == title[0]
         spans = [(b_start, b_end)] if is_title else _sentence_spans(text, b_start, b_end)
         for s_start, s_end in spans:

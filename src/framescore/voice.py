@@ -14,6 +14,8 @@ Rules, applied to each sentence after matching (quoted tokens stay ``quoted``):
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from .lexicon import GOVERNING_TYPES, Match
 from .text import Sentence
 
@@ -46,12 +48,7 @@ def _comma_before(text: str, sent: Sentence, k: int) -> int | None:
     """Index of the first token after the last comma before token ``k``, or None."""
     starts = sent.starts
     pos = text.rfind(",", starts[0], starts[k])
-    if pos < 0:
-        return None
-    for idx in range(k, -1, -1):
-        if starts[idx] < pos:
-            return idx + 1
-    return 0
+    return None if pos < 0 else bisect_left(starts, pos, 0, k)
 
 
 def _comma_after(text: str, sent: Sentence, k: int) -> int | None:
@@ -59,11 +56,8 @@ def _comma_after(text: str, sent: Sentence, k: int) -> int | None:
     pos = text.find(",", sent.ends[k], sent.end)
     if pos < 0:
         return None
-    starts = sent.starts
-    for idx in range(k + 1, len(starts)):
-        if starts[idx] > pos:
-            return idx
-    return None
+    idx = bisect_right(sent.starts, pos, k + 1)
+    return idx if idx < len(sent) else None
 
 
 def mark_reported(text: str, sent: Sentence, matches: list[Match]) -> None:
