@@ -332,8 +332,8 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         state = self._state()
         lexicon, cols = state.lexicon, state.cols
         text = doc.text
-        quotes = [q for q in doc.quotes if q.closed]
-        quote_starts = [q.start for q in quotes]  # sorted: quotes are in text order
+        quotes = [q for q in doc.quotes if q.closed] if doc.quotes else None
+        quote_starts = [q.start for q in quotes] if quotes else None  # sorted: in text order
         for s_idx, sent in enumerate(doc.sentences):
             row = first_row + s_idx
             matches = lexicon.match(sent)
