@@ -51,7 +51,7 @@ LENGTH_UNIT = 25.0  # sentence_length = tokens / LENGTH_UNIT
 SCARE_MAX_TOKENS = 4
 SCARE_LOOKBACK = 5  # a speech verb this many tokens before a quote introduces it
 _MEMO_SIZE = 200_000  # entries of a memo of token → word numbers, at most
-_CHUNK_SENTENCES = 64  # documents are segmented in chunks of this many sentences (or more)
+_CHUNK_SENTENCES = 16  # texts are segmented in chunks of this many sentences (or more)
 
 
 @dataclass(slots=True)
@@ -625,8 +625,9 @@ def _in_chunks(docs: Iterable[Document]) -> Iterator[Document]:
     :data:`_CHUNK_SENTENCES` sentences or more, each handed on before the next is taken.
 
     Segmenting a few short texts, then computing their features, is faster than alternating
-    text by text (each step's code and lookup tables stay in the processor's caches); a
-    larger chunk keeps so many objects alive that the garbage collector starts visiting them.
+    text by text (each step's code and lookup tables stay in the processor's caches). A text
+    of that many sentences is a chunk of its own: larger chunks (three articles, or 256
+    sentences) were slower, their tokens no longer fitting the caches.
     """
     chunk: list[Document] = []
     n = 0
