@@ -273,8 +273,9 @@ class Sentence:
     """A sentence and its tokens. Token lists are parallel: one entry per token.
 
     The tokens' offsets (:attr:`starts`, :attr:`ends`) are worked out when first asked for,
-    from ``pieces``: the sentence split into gap, token, gap, ..., token, gap. Scoring needs
-    them only in sentences with quotations or attributions."""
+    from ``pieces``: the sentence as it was split (gap, token, gap, ..., token, gap; the
+    lowercase of the text where that keeps every character in place). Scoring needs them
+    only in sentences with quotations or attributions."""
 
     start: int
     end: int
