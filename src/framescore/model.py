@@ -152,9 +152,9 @@ class FramingModel:
         matrix, n_sent = batch.rows, batch.counts
         frame = pd.DataFrame({"logit": self.intercept + matrix @ self.weights})
         frame["sentences"] = n_sent
-        for column, k in self._summary_columns.items():
-            values = matrix[:, k].toarray().ravel()
-            frame[column] = np.rint(values * n_sent).astype(int)
+        summary = self._summary_columns
+        values = matrix[:, list(summary.values())].toarray()  # all columns in one slice
+        frame[list(summary)] = np.rint(values * n_sent[:, None]).astype(int)
         return self._with_scores(frame)
 
     def sentence_frame(self, batch: BatchAnalysis) -> pd.DataFrame:
