@@ -661,6 +661,27 @@ def test_word_number_memo_stays_bounded(lexicon_paths, monkeypatch):
     assert 0 < len(memo) <= 3
 
 
+def test_rows_are_made_block_by_block(lexicon_paths, monkeypatch):
+    """Rows made a few sentences at a time are the rows made all at once (texts without
+    sentences included), with the same offsets and spans."""
+    est = ngram_model(lexicon_paths, (1, 2))
+    texts = [*TEXTS, "", "The militia held the ridge. It's anti-terror, x_y said.", "  ", *TEXTS]
+    whole = est.analyze_many(texts)
+    blocks = []
+    make_block = FramingFeatures._block
+    monkeypatch.setattr(features_module, "_BLOCK_SENTENCES", 2)
+    monkeypatch.setattr(FramingFeatures, "_block",
+                        lambda self, *args: blocks.append(args[2]) or make_block(self, *args))
+    pieces = est.analyze_many(texts)
+    assert len(blocks) > 3 and sum(blocks) == whole.sentence_matrix.shape[0]
+    assert (pieces.sentence_matrix != whole.sentence_matrix).nnz == 0
+    assert pieces.sentence_matrix.has_canonical_format
+    np.testing.assert_array_equal(pieces.bounds, whole.bounds)
+    np.testing.assert_array_equal(pieces.counts, whole.counts)
+    assert pieces.spans == whole.spans
+    np.testing.assert_array_equal(pieces.span_counts, whole.span_counts)
+
+
 def test_empty_batch_with_ngrams(lexicon_paths):
     est = ngram_model(lexicon_paths, (1, 2))
     assert est.transform(["", "  "]).nnz == 0

@@ -52,6 +52,7 @@ SCARE_MAX_TOKENS = 4
 SCARE_LOOKBACK = 5  # a speech verb this many tokens before a quote introduces it
 _MEMO_SIZE = 200_000  # entries of a memo of token → word numbers, at most
 _CHUNK_SENTENCES = 16  # texts are segmented in chunks of this many sentences (or more)
+_BLOCK_SENTENCES = 8192  # rows are made a block of this many sentences (or more) at a time
 
 
 @dataclass(slots=True)
@@ -282,20 +283,28 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         count and sentence offsets, and (when ``spans``) the spans of its matches.
 
         Documents are consumed a few at a time (:func:`_in_chunks`) and not kept: only their
-        sentences' word numbers (for the n-grams) and feature cells are, so a large batch
-        holds no token lists.
+        sentences' word numbers (for the n-grams) and feature cells are, until a block of
+        :data:`_BLOCK_SENTENCES` sentences or more is made into rows, so a large batch holds
+        no token lists, and the array operations on a block stay in the processor's caches.
         """
         state = self._state()
-        ngrams = _NgramBatch(state.ngrams) if state.ngrams is not None else None
-        cells = _Cells()
+        n_lexicon = len(state.names) - len(self.idf_)
+        blocks: list[sp.csr_matrix] = []
+        cells, ngrams = _Cells(), self._ngram_batch()
+        block_start = 0  # the row of the block's first sentence
         bounds: list[int] = []
         counts: list[int] = []
         span_list: list[tuple] | None = [] if spans else None
         span_counts: list[int] = []
         spans_before = 0
         for doc in _in_chunks(docs):
+            row = len(bounds) // 2
+            if row - block_start >= _BLOCK_SENTENCES:
+                blocks.append(self._block(cells, ngrams, row - block_start, n_lexicon))
+                cells, ngrams = _Cells(), self._ngram_batch()
+                block_start = row
             if self.framing:
-                self._lexicon_entries(doc, len(bounds) // 2, cells, span_list)
+                self._lexicon_entries(doc, row - block_start, cells, span_list)
             if ngrams is not None:
                 ngrams.add(doc)
             for s in doc.sentences:
@@ -304,25 +313,36 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
             if span_list is not None:
                 span_counts.append(len(span_list) - spans_before)
                 spans_before = len(span_list)
-        n_rows = len(bounds) // 2
-        if ngrams is not None:
-            cells.extend(*self._tfidf(ngrams), col_offset=len(state.names) - len(self.idf_))
-        matrix = _csr(*cells.arrays(len(state.names)), shape=(n_rows, len(state.names)))
+        blocks.append(self._block(cells, ngrams, len(bounds) // 2 - block_start, n_lexicon))
+        matrix = blocks[0] if len(blocks) == 1 else sp.vstack(blocks, format="csr")
         return BatchAnalysis(matrix, np.asarray(counts, dtype=np.int64),
                              np.asarray(bounds, dtype=np.int64).reshape(-1, 2),
                              span_list or [], np.asarray(span_counts, dtype=np.int64))
 
-    def _tfidf(self, batch: _NgramBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The n-gram block's cells (rows, columns, values) of a batch of sentences, as
-        TfidfVectorizer computes them: counts × IDF, l2-normalized per sentence, times
-        ``ngram_weight``."""
-        rows, cols, values = self._state().ngrams.count(batch)
-        values *= self.idf_[cols]
-        norms = np.sqrt(np.bincount(rows, weights=values * values,
-                                    minlength=len(batch.n_tokens)))
+    def _ngram_batch(self) -> _NgramBatch | None:
+        ngrams = self._state().ngrams
+        return _NgramBatch(ngrams) if ngrams is not None else None
+
+    def _block(self, cells: _Cells, ngrams: _NgramBatch | None, n_rows: int,
+               n_lexicon: int) -> sp.csr_matrix:
+        """The rows of a block of sentences: their lexicon cells, then their n-gram block
+        beside them (row by row: no sort of all the cells)."""
+        matrix = cells.matrix((n_rows, n_lexicon))
+        if ngrams is None:
+            return matrix
+        return sp.hstack([matrix, self._tfidf(ngrams)], format="csr")
+
+    def _tfidf(self, batch: _NgramBatch) -> sp.csr_matrix:
+        """The n-gram block of a batch of sentences, as TfidfVectorizer computes it: counts ×
+        IDF, l2-normalized per sentence, times ``ngram_weight``."""
+        matrix = self._state().ngrams.count(batch)
+        rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+        values = matrix.data
+        values *= self.idf_[matrix.indices]
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=matrix.shape[0]))
         values /= norms[rows]  # a sentence with an n-gram has a positive norm (IDF >= 1)
         values *= self.ngram_weight
-        return rows, cols, values
+        return matrix
 
     def _lexicon_entries(self, doc: Document, first_row: int, out: _Cells,
                          spans: list[tuple] | None) -> None:
@@ -476,35 +496,27 @@ def _is_scare_quote(text: str, sent: Sentence, q: Quote, speech: _SpeechVerbs) -
 
 
 class _Cells:
-    """Non-zero cells of a sparse matrix: single cells added in any order (repeated cells add
-    up), then blocks of cells sorted by row and column, each right of the cells before it."""
+    """Non-zero cells of a sparse matrix, added one by one in any order (repeated cells add
+    up)."""
 
-    __slots__ = ("blocks", "cols", "rows", "values")
+    __slots__ = ("cols", "rows", "values")
 
     def __init__(self):
         self.rows: list[int] = []
         self.cols: list[int] = []
         self.values: list[float] = []
-        self.blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def add(self, row: int, col: int, value: float) -> None:
         self.rows.append(row)
         self.cols.append(col)
         self.values.append(value)
 
-    def extend(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray,
-               col_offset: int = 0) -> None:
-        self.blocks.append((rows, cols + col_offset, values))
-
-    def arrays(self, n_cols: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Rows, columns and values of every cell, sorted by row, then column."""
-        single = _add_up(np.asarray(self.rows, dtype=np.int64),
-                         np.asarray(self.cols, dtype=np.int64),
-                         np.asarray(self.values, dtype=float), n_cols)
-        rows, cols, values = (np.concatenate(part) for part in zip(single, *self.blocks,
-                                                                   strict=True))
-        order = np.argsort(rows, kind="stable")  # a row's blocks stay in column order
-        return rows[order], cols[order], values[order]
+    def matrix(self, shape: tuple[int, int]) -> sp.csr_matrix:
+        """The cells as a CSR matrix, sorted by row, then column."""
+        cells = _add_up(np.asarray(self.rows, dtype=np.int64),
+                        np.asarray(self.cols, dtype=np.int64),
+                        np.asarray(self.values, dtype=float), shape[1])
+        return _csr(*cells, shape=shape)
 
 
 class _NgramCounter:
@@ -546,13 +558,13 @@ class _NgramCounter:
                 columns[numbers[g]] = col
         return columns
 
-    def count(self, batch: _NgramBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Cells (sentence, n-gram column, float count) of the vocabulary's n-grams in each
-        sentence of ``batch``, sorted by sentence, then column."""
+    def count(self, batch: _NgramBatch) -> sp.csr_matrix:
+        """Counts (float) of the vocabulary's n-grams in each sentence of ``batch``: a
+        sentences × columns matrix, its columns sorted in each row."""
         words = np.asarray(batch.ids, dtype=np.int64)
         n_tokens = batch.n_tokens
         rows = np.repeat(np.arange(len(n_tokens)), n_tokens)
-        found = [np.zeros(0, dtype=np.int64)]  # cells: row * n_columns + column
+        found_rows, found_cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
         prefix = words  # at each position, the number of the n-gram starting there, or -1
         for n in range(1, min(self.high, len(self.columns)) + 1):
             if n > 1:
@@ -560,9 +572,14 @@ class _NgramCounter:
                 prefix = self._extend(prefix[:-1], words[n - 1 :], same_text, n)
             if n >= self.low:
                 cols = np.where(prefix >= 0, self.columns[n - 1][prefix], -1)
-                found.append((rows[: len(prefix)] * self.n_columns + cols)[cols >= 0])
-        cells, counts = np.unique(np.concatenate(found), return_counts=True)
-        return cells // self.n_columns, cells % self.n_columns, counts.astype(float)
+                found = cols >= 0
+                found_rows.append(rows[: len(prefix)][found])
+                found_cols.append(cols[found])
+        rows, cols = np.concatenate(found_rows), np.concatenate(found_cols)
+        # COO to CSR sorts by row in one pass, then each row's few columns, and adds up
+        # repeats: no sort of all the cells of the batch
+        return sp.coo_matrix((np.ones(len(rows)), (rows, cols)),
+                             shape=(len(n_tokens), self.n_columns)).tocsr()
 
     def _extend(self, prefix: np.ndarray, word: np.ndarray, same_text: np.ndarray,
                 n: int) -> np.ndarray:
