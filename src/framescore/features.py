@@ -287,8 +287,6 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         :data:`_BLOCK_SENTENCES` sentences or more is made into rows, so a large batch holds
         no token lists, and the array operations on a block stay in the processor's caches.
         """
-        state = self._state()
-        n_lexicon = len(state.names) - len(self.idf_)
         blocks: list[sp.csr_matrix] = []
         cells, ngrams = _Cells(), self._ngram_batch()
         block_start = 0  # the row of the block's first sentence
@@ -300,7 +298,7 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         for doc in _in_chunks(docs):
             row = len(bounds) // 2
             if row - block_start >= _BLOCK_SENTENCES:
-                blocks.append(self._block(cells, ngrams, row - block_start, n_lexicon))
+                blocks.append(self._block(cells, ngrams, row - block_start))
                 cells, ngrams = _Cells(), self._ngram_batch()
                 block_start = row
             if self.framing:
@@ -313,7 +311,7 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
             if span_list is not None:
                 span_counts.append(len(span_list) - spans_before)
                 spans_before = len(span_list)
-        blocks.append(self._block(cells, ngrams, len(bounds) // 2 - block_start, n_lexicon))
+        blocks.append(self._block(cells, ngrams, len(bounds) // 2 - block_start))
         matrix = blocks[0] if len(blocks) == 1 else sp.vstack(blocks, format="csr")
         return BatchAnalysis(matrix, np.asarray(counts, dtype=np.int64),
                              np.asarray(bounds, dtype=np.int64).reshape(-1, 2),
@@ -323,26 +321,25 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         ngrams = self._state().ngrams
         return _NgramBatch(ngrams) if ngrams is not None else None
 
-    def _block(self, cells: _Cells, ngrams: _NgramBatch | None, n_rows: int,
-               n_lexicon: int) -> sp.csr_matrix:
-        """The rows of a block of sentences: their lexicon cells, then their n-gram block
-        beside them (row by row: no sort of all the cells)."""
-        matrix = cells.matrix((n_rows, n_lexicon))
-        if ngrams is None:
-            return matrix
-        return sp.hstack([matrix, self._tfidf(ngrams)], format="csr")
+    def _block(self, cells: _Cells, ngrams: _NgramBatch | None, n_rows: int) -> sp.csr_matrix:
+        """The rows of a block of sentences: their lexicon cells, and their n-gram block
+        right of them."""
+        n_columns = len(self._state().names)
+        if ngrams is not None:
+            cells.extend(*self._tfidf(ngrams), col_offset=n_columns - len(self.idf_))
+        return _csr(*cells.arrays(n_columns), shape=(n_rows, n_columns))
 
-    def _tfidf(self, batch: _NgramBatch) -> sp.csr_matrix:
-        """The n-gram block of a batch of sentences, as TfidfVectorizer computes it: counts ×
-        IDF, l2-normalized per sentence, times ``ngram_weight``."""
-        matrix = self._state().ngrams.count(batch)
-        rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-        values = matrix.data
-        values *= self.idf_[matrix.indices]
-        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=matrix.shape[0]))
+    def _tfidf(self, batch: _NgramBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The n-gram block's cells (rows, columns, values) of a batch of sentences, as
+        TfidfVectorizer computes them: counts × IDF, l2-normalized per sentence, times
+        ``ngram_weight``."""
+        rows, cols, values = self._state().ngrams.count(batch)
+        values *= self.idf_[cols]
+        norms = np.sqrt(np.bincount(rows, weights=values * values,
+                                    minlength=len(batch.n_tokens)))
         values /= norms[rows]  # a sentence with an n-gram has a positive norm (IDF >= 1)
         values *= self.ngram_weight
-        return matrix
+        return rows, cols, values
 
     def _lexicon_entries(self, doc: Document, first_row: int, out: _Cells,
                          spans: list[tuple] | None) -> None:
@@ -496,27 +493,35 @@ def _is_scare_quote(text: str, sent: Sentence, q: Quote, speech: _SpeechVerbs) -
 
 
 class _Cells:
-    """Non-zero cells of a sparse matrix, added one by one in any order (repeated cells add
-    up)."""
+    """Non-zero cells of a sparse matrix: single cells added in any order (repeated cells add
+    up), then blocks of cells sorted by row and column, each right of the cells before it."""
 
-    __slots__ = ("cols", "rows", "values")
+    __slots__ = ("blocks", "cols", "rows", "values")
 
     def __init__(self):
         self.rows: list[int] = []
         self.cols: list[int] = []
         self.values: list[float] = []
+        self.blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def add(self, row: int, col: int, value: float) -> None:
         self.rows.append(row)
         self.cols.append(col)
         self.values.append(value)
 
-    def matrix(self, shape: tuple[int, int]) -> sp.csr_matrix:
-        """The cells as a CSR matrix, sorted by row, then column."""
-        cells = _add_up(np.asarray(self.rows, dtype=np.int64),
-                        np.asarray(self.cols, dtype=np.int64),
-                        np.asarray(self.values, dtype=float), shape[1])
-        return _csr(*cells, shape=shape)
+    def extend(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray,
+               col_offset: int = 0) -> None:
+        self.blocks.append((rows, cols + col_offset, values))
+
+    def arrays(self, n_cols: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows, columns and values of every cell, sorted by row, then column."""
+        single = _add_up(np.asarray(self.rows, dtype=np.int64),
+                         np.asarray(self.cols, dtype=np.int64),
+                         np.asarray(self.values, dtype=float), n_cols)
+        rows, cols, values = (np.concatenate(part) for part in zip(single, *self.blocks,
+                                                                   strict=True))
+        order = np.argsort(rows, kind="stable")  # a row's blocks stay in column order
+        return rows[order], cols[order], values[order]
 
 
 class _NgramCounter:
@@ -558,13 +563,13 @@ class _NgramCounter:
                 columns[numbers[g]] = col
         return columns
 
-    def count(self, batch: _NgramBatch) -> sp.csr_matrix:
-        """Counts (float) of the vocabulary's n-grams in each sentence of ``batch``: a
-        sentences × columns matrix, its columns sorted in each row."""
+    def count(self, batch: _NgramBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Cells (sentence, n-gram column, float count) of the vocabulary's n-grams in each
+        sentence of ``batch``, sorted by sentence, then column."""
         words = np.asarray(batch.ids, dtype=np.int64)
         n_tokens = batch.n_tokens
         rows = np.repeat(np.arange(len(n_tokens)), n_tokens)
-        found_rows, found_cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        found = [np.zeros(0, dtype=np.int64)]  # cells: row * n_columns + column
         prefix = words  # at each position, the number of the n-gram starting there, or -1
         for n in range(1, min(self.high, len(self.columns)) + 1):
             if n > 1:
@@ -572,14 +577,9 @@ class _NgramCounter:
                 prefix = self._extend(prefix[:-1], words[n - 1 :], same_text, n)
             if n >= self.low:
                 cols = np.where(prefix >= 0, self.columns[n - 1][prefix], -1)
-                found = cols >= 0
-                found_rows.append(rows[: len(prefix)][found])
-                found_cols.append(cols[found])
-        rows, cols = np.concatenate(found_rows), np.concatenate(found_cols)
-        # COO to CSR sorts by row in one pass, then each row's few columns, and adds up
-        # repeats: no sort of all the cells of the batch
-        return sp.coo_matrix((np.ones(len(rows)), (rows, cols)),
-                             shape=(len(n_tokens), self.n_columns)).tocsr()
+                found.append((rows[: len(prefix)] * self.n_columns + cols)[cols >= 0])
+        cells, counts = np.unique(np.concatenate(found), return_counts=True)
+        return cells // self.n_columns, cells % self.n_columns, counts.astype(float)
 
     def _extend(self, prefix: np.ndarray, word: np.ndarray, same_text: np.ndarray,
                 n: int) -> np.ndarray:
