@@ -26,6 +26,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, repeat
+from operator import methodcaller
 from pathlib import Path
 
 import numpy as np
@@ -539,28 +540,37 @@ class _NgramCounter:
         self.preprocess = vectorizer.build_preprocessor()
         self.tokenize = vectorizer.build_tokenizer()
         self.low, self.high = vectorizer.ngram_range
-        grams = [tuple(g.split(" ")) for g in vectorizer.vocabulary]
+        # one list of all the words, not a list per n-gram (80k lists cost more in garbage
+        # collection than in splitting)
+        grams = vectorizer.vocabulary
         self.n_columns = len(grams)
-        self.words = {w: k for k, w in enumerate(sorted({w for g in grams for w in g}))}
+        flat = " ".join(grams).split(" ")
+        self.words = {w: k for k, w in enumerate(sorted(set(flat)))}
         self.ids_of = _WordIds(self.words)
-        numbers = {(w,): k for w, k in self.words.items()}  # prefixes of the current length
+        lengths = np.fromiter(map(methodcaller("count", " "), grams), dtype=np.int64,
+                              count=len(grams)) + 1
+        ids = np.fromiter(map(self.words.__getitem__, flat), dtype=np.int64, count=len(flat))
+        first = np.cumsum(lengths) - lengths  # each n-gram's first word in ``ids``
+        column = np.arange(len(grams))
+        prefix = ids[first]  # each n-gram's prefix number, for prefixes of the current length
         #: By length from 2: each prefix's key, at its number (the position in the index)
         self.steps: list[pd.Index] = []
-        self.columns = [self._columns(grams, numbers)]  # by length: prefix number → column
-        for n in range(2, max(map(len, grams)) + 1):
-            previous = numbers
-            numbers = {q: k for k, q in enumerate(sorted({g[:n] for g in grams if len(g) >= n}))}
-            self.steps.append(pd.Index(np.array(
-                [previous[q[:-1]] * len(self.words) + self.words[q[-1]] for q in numbers],
-                dtype=np.int64)))
-            self.columns.append(self._columns(grams, numbers))
+        #: By length: prefix number → column, -1 for a prefix only
+        self.columns = [self._columns(len(self.words), prefix, lengths == 1)]
+        for n in range(2, int(lengths.max(initial=1)) + 1):
+            longer = lengths >= n
+            column, first, lengths = column[longer], first[longer], lengths[longer]
+            keys, prefix = np.unique(prefix[longer] * len(self.words) + ids[first + n - 1],
+                                     return_inverse=True)
+            self.steps.append(pd.Index(keys))
+            self.columns.append(self._columns(len(keys), prefix, lengths == n, column))
 
     @staticmethod
-    def _columns(grams: list[tuple[str, ...]], numbers: dict[tuple[str, ...], int]) -> np.ndarray:
-        columns = np.full(len(numbers), -1, dtype=np.int64)  # -1: a prefix only
-        for col, g in enumerate(grams):
-            if g in numbers:
-                columns[numbers[g]] = col
+    def _columns(n_prefixes: int, prefix: np.ndarray, whole: np.ndarray,
+                 column: np.ndarray | None = None) -> np.ndarray:
+        """Prefix number → the column of the n-gram that is the whole prefix, else -1."""
+        columns = np.full(n_prefixes, -1, dtype=np.int64)
+        columns[prefix[whole]] = np.flatnonzero(whole) if column is None else column[whole]
         return columns
 
     def count(self, batch: _NgramBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
