@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import click
@@ -449,6 +450,29 @@ class _Workers:
     jobs: int
 
 
+@cache
+def worker_context():
+    """The multiprocessing context of the worker processes, its fork server started.
+
+    Not fork: forking a process that runs threads (pyarrow's allocator, BLAS) can leave a
+    child blocked forever on a lock held at the time of the fork. A fork server imports
+    framescore once and forks clean workers from it; spawn where there is none (Windows).
+    The fork server starts at once and imports in the background, while the parent goes
+    on with its own imports.
+    """
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        context.set_forkserver_preload(["framescore.cli", "framescore.model",
+                                        "framescore.explain", "skops.io"])
+        forkserver.ensure_running()
+    return context
+
+
 @contextmanager
 def worker_pool(model_dir: Path, jobs: int) -> Iterator[_Workers]:
     """Start ``jobs`` worker processes, each with the model at ``model_dir``, in the
@@ -458,18 +482,10 @@ def worker_pool(model_dir: Path, jobs: int) -> Iterator[_Workers]:
     and creating a pool blocks until the fork server is up, so it is created in a thread
     while the parent goes on (loading its own copy of the model, scoring the first chunks).
     """
-    import multiprocessing
     from concurrent.futures import ThreadPoolExecutor
 
-    # Not fork: forking a process that runs threads (pyarrow's allocator, BLAS) can leave a
-    # child blocked forever on a lock held at the time of the fork. A fork server imports
-    # framescore once and forks clean workers from it; spawn where there is none (Windows).
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["framescore.cli", "framescore.model", "skops.io"])
     with ThreadPoolExecutor(1) as starter:
-        starting = starter.submit(context.Pool, jobs, initializer=_init_worker,
+        starting = starter.submit(worker_context().Pool, jobs, initializer=_init_worker,
                                   initargs=(str(model_dir),))
         try:
             yield _Workers(starting, jobs)
@@ -633,6 +649,7 @@ def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, sc
     with ExitStack() as stack:
         pool = None
         if jobs > 1:  # started first: the workers start while the parent loads the model
+            worker_context()
             from .model import verify
 
             path = _model_path(model_dir)
