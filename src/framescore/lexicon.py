@@ -36,7 +36,6 @@ REQUIRED_COLUMNS = ("term", "category")
 OPTIONAL_COLUMNS = ("neutral", "note", "not_before")
 CATEGORY_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
 DEFAULT_DIR = Path(__file__).parent / "data" / "lexicons"
-_ONE = (1,)
 
 
 class LexiconError(ValueError):
@@ -171,18 +170,17 @@ class Lexicon:
         for e in entries:
             self.entries.pop(e.key, None)  # keep the overriding entry's position last
             self.entries[e.key] = e
-        self._singles = frozenset(key[0] for key in self.entries if len(key) == 1)
-        lengths: dict[str, dict[str, set[int]]] = {s: {} for s in self._singles}
+        longer: dict[str, dict[str, set[int]]] = {}
         for key in self.entries:
             if len(key) > 1:
-                lengths.setdefault(key[0], {}).setdefault(key[1], set()).add(len(key))
-        #: For each stem that starts a term, by the stem after it: the lengths of the terms to
-        #: try there, longest first (1 last, when the stem is a term of its own).
-        self._starts: dict[str, dict[str, tuple[int, ...]]] = {}
-        for first, seconds in lengths.items():
-            alone = _ONE if first in self._singles else ()
-            self._starts[first] = {second: (*sorted(v, reverse=True), *alone)
-                                   for second, v in seconds.items()}
+                longer.setdefault(key[0], {}).setdefault(key[1], set()).add(len(key))
+        #: For each stem that starts a term: the lengths of the longer terms to try there, by
+        #: the stem after it (longest first), and the one-word term of that stem (or None).
+        self._starts: dict[str, tuple[dict[str, tuple[int, ...]], Entry | None]] = {
+            first: ({second: tuple(sorted(v, reverse=True))
+                     for second, v in longer.get(first, {}).items()},
+                    self.entries.get((first,)))
+            for first in {key[0] for key in self.entries}}
         #: Each term's ``not_before`` phrases (stemmed), grouped by length: [(length, set)].
         self._blockers = {key: _by_length(e.not_before) for key, e in self.entries.items()
                           if e.not_before}
@@ -203,26 +201,28 @@ class Lexicon:
     def match(self, sent: Sentence) -> list[Match]:
         """Leftmost-longest, non-overlapping matches in one pass over the sentence's tokens."""
         stems = sent.stems
-        starts, singles, entries = self._starts, self._singles, self.entries
-        n = len(stems)
+        starts, entries = self._starts, self.entries
+        last = len(stems) - 1
         out: list[Match] = []
         free = 0  # tokens before this one are part of a match
         for i in [i for i, s in enumerate(stems) if s in starts]:
             if i < free:
                 continue
-            # the terms starting with this token and the next, longest first; else this one
-            lengths = starts[stems[i]].get(stems[i + 1]) if i + 1 < n else None
-            if lengths is None:
-                if stems[i] not in singles:
-                    continue
-                lengths = _ONE
-            for length in lengths:
+            longer, single = starts[stems[i]]
+            # the longer terms starting with this token and the next, longest first
+            for length in longer.get(stems[i + 1], ()) if i < last else ():
                 key = tuple(stems[i : i + length])
                 entry = entries.get(key) if len(key) == length else None
-                if entry is not None and not self._blocked(key, stems, i + length):
+                if entry is not None and not (entry.not_before
+                                              and self._blocked(key, stems, i + length)):
                     out.append(Match(i, i + length, entry))
                     free = i + length
                     break
+            else:  # none: the term of this token alone
+                if single is not None and not (single.not_before
+                                               and self._blocked((stems[i],), stems, i + 1)):
+                    out.append(Match(i, i + 1, single))
+                    free = i + 1
         return out
 
     def _blocked(self, key: tuple[str, ...], stems: list[str], j: int) -> bool:

@@ -72,14 +72,15 @@ def mark_reported(text: str, sent: Sentence, matches: list[Match]) -> None:
             marked = k
 
     for m in matches:
-        if m.entry.category == "sourcing" and m.entry.term.startswith("according"):
+        category = m.entry.category
+        if category == "sourcing" and m.entry.term.startswith("according"):
             if m.i <= 1:
                 after = _comma_after(text, sent, m.j - 1)
                 if after is not None:
                     sent.mark_reported(after, n)
             else:
                 mark_before(m.i)
-        elif _governs(sent, m):
+        elif category in GOVERNING_TYPES and _governs(sent, m):  # the test first: cheaper
             comma = _comma_before(text, sent, m.i)
             trailing = (
                 comma is not None
