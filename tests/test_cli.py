@@ -9,6 +9,7 @@ default model (the one test that does is skipped when it is absent).
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import itertools
 import json
@@ -825,6 +826,29 @@ def test_default_model_explains(runner, articles):
                                    "json"]).stdout)
     assert abs(d["intercept"] + math.fsum(c["contribution"] for c in d["contributions"])
                - d["logit"]) < 1e-6
+
+
+def test_model_is_loaded_with_the_collector_off_then_frozen(model_dir, tmp_path):
+    """Loading runs without garbage collection (its many long-lived objects would be walked
+    again and again), then freezes them; the collector is back on after a load, failed or
+    not."""
+    seen = []
+    real_load = framescore.model.load
+
+    def spy(path):
+        seen.append(gc.isenabled())
+        return real_load(path)
+
+    frozen = gc.get_freeze_count()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(framescore.model, "load", spy)
+        model = cli.load_model(model_dir)
+    assert seen == [False] and gc.isenabled()
+    assert gc.get_freeze_count() > frozen
+    assert model.score(["The council met."])["score"].between(0, 1).all()
+    with pytest.raises(framescore.model.ModelError):
+        cli.load_model(str(tmp_path))  # not a model directory
+    assert gc.isenabled()
 
 
 def test_worker_pool_scores_chunks_in_order(model_dir):
