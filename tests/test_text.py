@@ -477,6 +477,22 @@ def test_punkt_shortcut_gives_punkts_answer(word, mark, following, rest):
         plain_punkt().text_contains_sentbreak(context)
 
 
+@settings(max_examples=1000, deadline=None)
+@given(st.sampled_from(["said", "U.S", "Mr", "x-gen", "J", "é", "_", "ǅ", "3", "0.5", ".5", "1,000",
+                        "4th", "##number##", "(war", "“war", "war”", ".", ""]),
+       st.sampled_from([".", ". ", ".\xa0", ".\n", ". .", "..", "...", '."', ".”", ".)", "?",
+                        "! ", "?”"]),
+       st.sampled_from(["", "The", "the", "3", ",", ";", "“The", "éclair", "Éclair", "ǅx", "-",
+                        "_x", "Smith.", "J.", "a?b"]),
+       st.sampled_from(["", " more", " Word.", "\nNext"]))
+def test_token_rules_give_punkts_answer(word, mark, following, rest):
+    """The untrained second pass written out (what the shortcut leaves to it) decides as
+    Punkt's annotation does."""
+    context = word + mark + following + rest
+    assert _PUNKT._tokens_contain_sentbreak(context) == \
+        plain_punkt().text_contains_sentbreak(context)
+
+
 def test_punkt_keeps_nltks_interface():
     text = "Hello there. The U.S. army said so. Next one! (He left.) Then"
     assert _PUNKT.tokenize(text) == plain_punkt().tokenize(text)

@@ -20,7 +20,7 @@ import string
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import accumulate, repeat
+from itertools import accumulate, pairwise, repeat
 
 from nltk.stem.snowball import EnglishStemmer
 from nltk.tokenize.punkt import (
@@ -106,7 +106,8 @@ class _PunktToken(PunktToken):
 
 class _Punkt(PunktSentenceTokenizer):
     """Punkt with the project's abbreviations and nothing trained, deciding the commonest
-    contexts of a possible break without tokenizing them (same answers, faster).
+    contexts of a possible break without tokenizing them, and the others with Punkt's rules
+    written out for what it has (same answers, faster).
 
     In "word. Next" or 'word."', Punkt's tokens are "word." and what follows. Its first pass
     marks "word." a break, or an abbreviation when "word" (or its last hyphenated part) is
@@ -115,7 +116,7 @@ class _Punkt(PunktSentenceTokenizer):
     abbreviation, and none after an abbreviation when nothing after it can end a sentence
     (no . ? !), or only its last token ("U.S. officials."), which has no token after it.
     After a number, the second pass keeps the break unless the next token starts in
-    lowercase (or is punctuation, left to Punkt). In "word? Next", "?" is a token and a
+    lowercase (or is punctuation, left to the token rules). In "word? Next", "?" is a token and a
     break, and a token follows it.
     """
 
@@ -144,46 +145,88 @@ class _Punkt(PunktSentenceTokenizer):
                 return False  # no break, or only at the last token
         elif _QUESTION_CONTEXT_RE.fullmatch(text):
             return True
-        return super().text_contains_sentbreak(text)
+        return self._tokens_contain_sentbreak(text)
+
+    def _tokens_contain_sentbreak(self, text: str) -> bool:
+        """Punkt's ``text_contains_sentbreak`` with nothing learned but abbreviations (no
+        collocations, sentence starters or orthographic context), as here, without building
+        Punkt's token objects. True when a token other than the last is a break: its first
+        pass makes . ? ! a break, and a word ending in one period unless it is an
+        abbreviation; its second pass takes the break back after an initial or a number when
+        the next token is punctuation or starts in lowercase, and after an initial when it
+        starts in uppercase."""
+        words = self._lang_vars.word_tokenize
+        lines = text.split("\n") if "\n" in text else (text,)
+        tokens = (tok for line in lines if line.strip() for tok in words(line))
+        abbreviations = self._params.abbrev_types
+        for tok, following in pairwise(tokens):
+            if tok in self._lang_vars.sent_end_chars:
+                return True
+            if not tok.endswith(".") or tok.endswith(".."):
+                continue  # no break, or an ellipsis
+            word = tok[:-1].lower()
+            if word in abbreviations or word.split("-")[-1] in abbreviations:
+                continue
+            initial = _PunktToken._RE_INITIAL.match(tok)
+            # a number: Punkt's type "##number##" (none of its tokens starts with "#")
+            if initial or _PunktToken._RE_NUMERIC.match(tok):
+                if following in self.PUNCTUATION or following[0].islower():
+                    continue
+                if initial and following[0].isupper():
+                    continue
+            return True
+        return False
 
     def span_tokenize(self, text: str, realign_boundaries: bool = True
                       ) -> list[tuple[int, int]]:
         """Punkt's sentence spans of ``text``, as NLTK's ``span_tokenize`` finds them (its
         ``_match_potential_end_contexts``, ``_slices_from_text`` and ``_realign_boundaries``
-        of NLTK 3.8 to 3.10, with NLTK's own patterns), in one loop instead of four nested
+        of NLTK 3.8 to 3.10, with NLTK's own patterns), in two loops instead of four nested
         generators, and without copying the text before each possible break. Tests hold it
         to NLTK's own on generated and real text."""
         if not realign_boundaries:  # not used here: NLTK's own way
             return list(super().span_tokenize(text, realign_boundaries))
         lang = self._lang_vars
-        slices: list[tuple[int, int]] = []
-        last_break = 0
-
-        def decide(m, word_start: int) -> None:  # a possible break, with its context
-            nonlocal last_break
-            context = text[word_start : m.start()] + m.group() + m.group("after_tok")
-            if self.text_contains_sentbreak(context):
-                slices.append((last_break, m.end()))
-                last_break = m.start("next_tok") if m.group("next_tok") else m.end()
-
+        # The possible breaks Punkt decides, each with the start of the word before it: the
+        # word starts after the last whitespace since the previous mark (at that mark's word
+        # when there is none, or only right at the mark), and a mark is decided only when
+        # whitespace follows it before the next mark. Printable text has no whitespace but
+        # the space (``str.isprintable``).
+        spaces_only = text.isprintable()
+        decided = []
         previous, word_start, stop = None, 0, 0
         for m in lang.period_context_re().finditer(text):
-            # the word before the mark starts after the last whitespace since the previous
-            # mark (at that mark's word when there is none, or only right at the mark)
-            space = max(map(text.rfind, _PUNKT_WHITESPACE, repeat(stop), repeat(m.start())))
+            at = m.start()
+            if spaces_only:
+                space = text.rfind(" ", stop, at)
+            else:
+                space = max(map(text.rfind, _PUNKT_WHITESPACE, repeat(stop), repeat(at)))
             start = space + 1 if space > stop else word_start
             if previous is not None and stop <= start:
-                decide(previous, word_start)
-            previous, word_start, stop = m, start, m.start()
+                decided.append((previous, word_start))
+            previous, word_start, stop = m, start, at
         if previous is not None:
-            decide(previous, word_start)
+            decided.append((previous, word_start))
+        slices: list[tuple[int, int]] = []
+        last_break = 0
+        for m, word_start in decided:
+            # Punkt's context: the word, the mark and what follows it (a mark, or whitespace
+            # and the next token), which is the text from the word to the end of that
+            if self.text_contains_sentbreak(text[word_start : m.end("after_tok")]):
+                slices.append((last_break, m.end()))
+                next_token = m.start("next_tok")
+                last_break = next_token if next_token >= 0 else m.end()
         slices.append((last_break, len(text.rstrip())))
         spans: list[tuple[int, int]] = []
         realign = 0  # closing marks at the start of this slice moved onto the one before
+        last = len(slices) - 1
         for k, (start, end) in enumerate(slices):
             start += realign
-            following = slices[k + 1] if k + 1 < len(slices) else None
-            m = following and lang.re_boundary_realignment.match(text, *following)
+            m = None
+            if k < last:  # the realignment pattern starts with one of the closing marks
+                following = slices[k + 1]
+                if text[following[0]] in _REALIGNED:
+                    m = lang.re_boundary_realignment.match(text, *following)
             if m:
                 spans.append((start, following[0] + len(m.group().rstrip())))
                 realign = m.end() - following[0]
