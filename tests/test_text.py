@@ -8,6 +8,7 @@ import sys
 
 import pandas as pd
 import pytest
+import regex
 from conftest import voices_of
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -444,7 +445,7 @@ def test_segmentation_invariants(text):
 SENTENCE_PIECES = ["The", "army", "said", "it", "U.S", "Mr", "Gen", "e.g", "J", "3", "0.5",
                    ".", ".", ".", "?", "!", "...", '"', "'", "”", "“", "‘", "’", "«", "»", ")",
                    "(", "]", ",", ";", ":", "--", " ", " ", " ", "  ", "\xa0", "\t", "\n",
-                   "café"]
+                   "\x1d", "café"]
 
 
 def plain_punkt() -> PunktSentenceTokenizer:
@@ -491,6 +492,20 @@ def test_token_rules_give_punkts_answer(word, mark, following, rest):
     context = word + mark + following + rest
     assert _PUNKT._tokens_contain_sentbreak(context) == \
         plain_punkt().text_contains_sentbreak(context)
+
+
+def test_plain_text_pattern_takes_whitespace_as_nltks_does():
+    """Python's ``re`` runs NLTK's pattern of a possible break (on text without the
+    characters it excepts): the two engines take the same characters for whitespace, but
+    for those excepted."""
+    nltk_pattern = _PUNKT._lang_vars.period_context_re()
+    every_character = "".join(map(chr, range(sys.maxunicode + 1)))
+    ours = set(re.findall(r"\s", every_character))
+    engine = re if isinstance(nltk_pattern, re.Pattern) else regex  # NLTK >= 3.9.3: regex
+    nltks = set(engine.compile(r"\s", nltk_pattern.flags).findall(every_character))
+    differ = ours ^ nltks
+    assert all(text_module._PLAIN_TEXT_EXCEPTIONS.search(c) for c in differ)
+    assert text_module._PERIOD_CONTEXT_PLAIN.pattern == nltk_pattern.pattern
 
 
 def test_punkt_keeps_nltks_interface():

@@ -190,14 +190,16 @@ class _Punkt(PunktSentenceTokenizer):
         # The possible breaks Punkt decides, each with the start of the word before it: the
         # word starts after the last whitespace since the previous mark (at that mark's word
         # when there is none, or only right at the mark), and a mark is decided only when
-        # whitespace follows it before the next mark. Printable text has no whitespace but
-        # the space (``str.isprintable``).
-        spaces_only = text.isprintable()
+        # whitespace follows it before the next mark. In text without the characters of
+        # :data:`_PLAIN_TEXT_EXCEPTIONS`, the only whitespace Punkt looks for there is the
+        # space, and Python's ``re`` finds the possible breaks as NLTK's pattern does.
+        plain = _PLAIN_TEXT_EXCEPTIONS.search(text) is None
         decided = []
         previous, word_start, stop = None, 0, 0
-        for m in lang.period_context_re().finditer(text):
+        possible_breaks = _PERIOD_CONTEXT_PLAIN if plain else lang.period_context_re()
+        for m in possible_breaks.finditer(text):
             at = m.start()
-            if spaces_only:
+            if plain:
                 space = text.rfind(" ", stop, at)
             else:
                 space = max(map(text.rfind, _PUNKT_WHITESPACE, repeat(stop), repeat(at)))
@@ -240,6 +242,12 @@ class _Punkt(PunktSentenceTokenizer):
 #: The characters Punkt takes for whitespace when it looks for the word before a mark.
 _PUNKT_WHITESPACE = tuple(string.whitespace)
 _PUNKT = _Punkt()
+#: NLTK's pattern of a possible break, run by Python's ``re``, which takes \x1c-\x1f for
+#: whitespace (``\s``) where the ``regex`` module NLTK uses does not; on every other
+#: character the two agree (tests check all of Unicode).
+_PERIOD_CONTEXT_PLAIN = re.compile(_PunktVars._period_context.pattern, re.VERBOSE)
+#: Whitespace other than the space among Punkt's (``string.whitespace``), and \x1c-\x1f.
+_PLAIN_TEXT_EXCEPTIONS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1f]")
 #: Where Punkt may consider a sentence break: it only looks at . ? ! followed by whitespace or
 #: by one of its non-word marks, none of which is a word character, "." or ",".
 _MAYBE_BREAK_RE = re.compile(r"[.?!][^\w.,]")
