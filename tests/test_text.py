@@ -538,6 +538,15 @@ def test_tokens_are_token_re_matches(text):
         assert sent.stems == [text_module._snowball(n) for n in sent.norms]
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from([chr(c) for c in range(128)] + ["-", "'", "a", "Z", " "] * 8),
+               max_size=80))
+def test_ascii_split_is_the_unicode_split(text):
+    """Lowercase ASCII text splits into the same gaps and tokens with the ASCII pattern."""
+    low = text.lower()
+    assert text_module._ASCII_TOKEN_SPLIT_RE.split(low) == text_module._TOKEN_SPLIT_RE.split(low)
+
+
 def test_stem_memo_stays_bounded(monkeypatch):
     monkeypatch.setattr(text_module, "_STEM_MEMO_SIZE", 10)
     text_module._STEMS.clear()

@@ -50,6 +50,9 @@ TOKEN_RE = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 #: quantifiers: the same matches (a run of word characters never has to give one back to
 #: match a hyphen or apostrophe after it), found faster.
 _TOKEN_SPLIT_RE = re.compile(r"(\w++(?:[-'’]\w++)*+)", re.UNICODE)
+#: _TOKEN_SPLIT_RE for lowercase ASCII text, where ``\w`` is ``[a-z0-9_]`` (a character set
+#: is tested faster than the Unicode word-character lookup).
+_ASCII_TOKEN_SPLIT_RE = re.compile(r"([a-z0-9_]++(?:[-'][a-z0-9_]++)*+)")
 _TERMINAL = ".!?:\"'”’»)]…"
 _BREAK_SHORT_LINE = 60  # a line shorter than this ends its paragraph (datelines, bylines)
 TITLE_MAX_CHARS = 200
@@ -623,8 +626,11 @@ def segment(text: str) -> Document:
 
 def _tokenize(text: str, start: int, end: int, is_title: bool) -> Sentence:
     chunk = text[start:end]
-    if lowers_in_place(chunk):  # one split of the normalized sentence: the same tokens
-        parts = _TOKEN_SPLIT_RE.split(chunk.lower().replace("’", "'"))  # gap, token, ..., gap
+    if chunk.isascii():  # one split of the normalized sentence: the same tokens
+        parts = _ASCII_TOKEN_SPLIT_RE.split(chunk.lower())  # gap, token, ..., gap
+        norms = parts[1::2]
+    elif lowers_in_place(chunk):
+        parts = _TOKEN_SPLIT_RE.split(chunk.lower().replace("’", "'"))
         norms = parts[1::2]
     else:
         parts = _TOKEN_SPLIT_RE.split(chunk)
