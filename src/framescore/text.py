@@ -184,7 +184,7 @@ class _Punkt(PunktSentenceTokenizer):
                       ) -> list[tuple[int, int]]:
         """Punkt's sentence spans of ``text``, as NLTK's ``span_tokenize`` finds them (its
         ``_match_potential_end_contexts``, ``_slices_from_text`` and ``_realign_boundaries``
-        of NLTK 3.8 to 3.10, with NLTK's own patterns), in two loops instead of four nested
+        of NLTK 3.8 to 3.10, with NLTK's own patterns), in three loops instead of four nested
         generators, and without copying the text before each possible break. Tests hold it
         to NLTK's own on generated and real text."""
         if not realign_boundaries:  # not used here: NLTK's own way
@@ -216,7 +216,7 @@ class _Punkt(PunktSentenceTokenizer):
         last_break = 0
         for m, word_start in decided:
             # Punkt's context: the word, the mark and what follows it (a mark, or whitespace
-            # and the next token), which is the text from the word to the end of that
+            # and the next token), one slice of the text
             if self.text_contains_sentbreak(text[word_start : m.end("after_tok")]):
                 slices.append((last_break, m.end()))
                 next_token = m.start("next_tok")
