@@ -171,7 +171,8 @@ class _Punkt(PunktSentenceTokenizer):
             if word in abbreviations or word.split("-")[-1] in abbreviations:
                 continue
             initial = _PunktToken._RE_INITIAL.match(tok)
-            # a number: Punkt's type "##number##" (none of its tokens starts with "#")
+            # a number: Punkt's type "##number##", which only numbers get (no token of its
+            # tokenizer starts with "#")
             if initial or _PunktToken._RE_NUMERIC.match(tok):
                 if following in self.PUNCTUATION or following[0].islower():
                     continue
