@@ -15,6 +15,7 @@ import itertools
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -859,10 +860,23 @@ def test_worker_pool_scores_chunks_in_order(model_dir):
     records = [Record("t", k, None, t) for k, t in enumerate(texts[:40])]
     chunks = [records[k : k + 3] for k in range(0, len(records), 3)]
     serial = list(cli.scored_chunks(iter(chunks), model, "article"))
-    with cli.worker_pool(Path(model_dir), 2) as pool:
+    with cli.worker_pool(model, 2) as pool:
         pool.starting.result().apply_async(cli._worker_score,
                                            (["warm."], "article", ())).get()
         parallel = list(cli.scored_chunks(iter(chunks), model, "article", pool))
     assert [c for c, _ in parallel] == chunks
     for (_, (a,)), (_, (b,)) in zip(serial, parallel, strict=True):
         pd.testing.assert_frame_equal(a, b)
+
+
+def test_workers_score_with_the_parents_model(model_dir, tmp_path):
+    """The workers get the model the parent loaded (and verified), not its directory: they
+    score the same after the directory is gone."""
+    copy = shutil.copytree(model_dir, tmp_path / "model")
+    model = framescore.load(copy)
+    shutil.rmtree(copy)
+    texts = ["The council met on Tuesday.", "Critics claimed the plan was a disaster."]
+    with cli.worker_pool(model, 2) as pool:
+        (got,) = pool.starting.result().apply_async(cli._worker_score,
+                                                    (texts, "article", ())).get()
+    pd.testing.assert_frame_equal(got, model.score(texts))

@@ -707,9 +707,9 @@ def test_pickle_inside_the_skops_archive_never_runs(runner, tmp_path, copied_mod
 
 @pytest.mark.parametrize("damage", ["tampered", "pickle, rehashed"])
 def test_bad_model_with_workers_is_one_line(tmp_path, copied_model, damage):
-    """With -j 2 the workers start while the parent loads the model: a model that fails
-    verification stops the run before any worker starts, and one that fails only when
-    loaded fails in the parent; either way one error line, no worker traceback, no code run."""
+    """With -j 2 the parent loads (and verifies) the model before any worker starts, the
+    workers getting its copy: a model that fails verification or loading stops the run with
+    one error line, no worker traceback, no code run."""
     marker = tmp_path / "pwned"
     if damage == "tampered":
         with (copied_model / PIPELINE_FILE).open("ab") as fh:

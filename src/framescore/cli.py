@@ -395,15 +395,14 @@ def read_chunks(files: list[_Input], *, text_col: str, id_col: str | None, sep: 
 _WORKER_MODEL = None
 
 
-def _init_worker(model_dir: str) -> None:
-    """Pool initializer: load the model once per worker process."""
+def _init_worker(model) -> None:
+    """Pool initializer: keep the parent's model (loaded and verified there, sent pickled
+    through the pool's pipe: no model file is read, so a worker needs no skops)."""
     global _WORKER_MODEL
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # Pool.terminate() must end a worker
-    try:
-        _WORKER_MODEL = load_model(model_dir)
-    except Exception as exc:  # raised by the first chunk, so the parent reports it in one line
-        _WORKER_MODEL = exc
+    gc.freeze()  # the model was unpickled before this runs: keep it out of collections
+    _WORKER_MODEL = model
 
 
 def _score_texts(model, texts: list[str], level: str, tables: tuple[str, ...]):
@@ -413,8 +412,6 @@ def _score_texts(model, texts: list[str], level: str, tables: tuple[str, ...]):
 
 
 def _worker_score(texts: list[str], level: str, tables: tuple[str, ...]):
-    if isinstance(_WORKER_MODEL, Exception):
-        raise _WORKER_MODEL
     return _score_texts(_WORKER_MODEL, texts, level, tables)
 
 
@@ -486,25 +483,24 @@ def worker_context():
         from multiprocessing import forkserver
 
         context.set_forkserver_preload(["framescore.cli", "framescore.model",
-                                        "framescore.explain", "skops.io"])
+                                        "framescore.explain"])
         forkserver.ensure_running()
     return context
 
 
 @contextmanager
-def worker_pool(model_dir: Path, jobs: int) -> Iterator[_Workers]:
-    """Start ``jobs`` worker processes, each with the model at ``model_dir``, in the
-    background; stop them at exit.
+def worker_pool(model, jobs: int) -> Iterator[_Workers]:
+    """Start ``jobs`` worker processes, each with a copy of ``model``, in the background;
+    stop them at exit.
 
-    Starting takes seconds (the fork server imports framescore, each worker loads the model)
-    and creating a pool blocks until the fork server is up, so it is created in a thread
-    while the parent goes on (loading its own copy of the model, scoring the first chunks).
+    Creating a pool blocks until the fork server is up (it imports framescore, which takes
+    seconds), so it is created in a thread while the parent goes on scoring the first chunks.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(1) as starter:
         starting = starter.submit(worker_context().Pool, jobs, initializer=_init_worker,
-                                  initargs=(str(model_dir),))
+                                  initargs=(model,))
         try:
             yield _Workers(starting, jobs)
         finally:
@@ -665,16 +661,10 @@ def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, sc
 
     files = expand_inputs(inputs)
     with ExitStack() as stack:
-        pool = None
-        if jobs > 1:  # started first: the workers start while the parent loads the model
-            worker_context()
-            with _loading():
-                from .model import verify
-
-                path = _model_path(model_dir)
-                verify(path)  # a bad model fails here, in one line, before any worker starts
-            pool = stack.enter_context(worker_pool(path, jobs))
-        model = load_model(model_dir)
+        if jobs > 1:
+            worker_context()  # the fork server imports framescore while the parent does
+        model = load_model(model_dir)  # a bad model fails here, before any worker starts
+        pool = stack.enter_context(worker_pool(model, jobs)) if jobs > 1 else None
         columns = _output_columns(model, files, level, id_col)
         meta = {c: k for c, k in columns.items() if c in ("source", "id", "row")}
         total = scored = skipped = 0
