@@ -218,7 +218,7 @@ def _loading() -> Iterator[None]:
     Importing scikit-learn, SciPy and skops and loading a model make about a million
     long-lived objects; with the collector on, its full collections walk them again and
     again as they grow (0.5–0.9 s of a 4–5 s start-up). Frozen, they are left out of later
-    collections (and, in a worker, stay shared with the process it was forked from).
+    collections.
     """
     gc.disable()
     try:
