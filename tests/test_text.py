@@ -504,7 +504,7 @@ def test_plain_text_pattern_takes_whitespace_as_nltks_does():
     engine = re if isinstance(nltk_pattern, re.Pattern) else regex  # NLTK >= 3.9.3: regex
     nltks = set(engine.compile(r"\s", nltk_pattern.flags).findall(every_character))
     differ = ours ^ nltks
-    assert all(text_module._PLAIN_TEXT_EXCEPTIONS.search(c) for c in differ)
+    assert differ <= set(text_module._PLAIN_TEXT_EXCEPTIONS)
     assert text_module._PERIOD_CONTEXT_PLAIN.pattern == nltk_pattern.pattern
 
 
