@@ -84,6 +84,35 @@ def best_of_each(fns: list[Callable[[], object]], repeats: list[int]) -> list[fl
     return [min(t) for t in times]
 
 
+def paired_runs(ours: Callable[[list], object], reference: Callable[[list], object],
+                batch: list, parts: int, repeat: int) -> tuple[float, float, list[float]]:
+    """Time ``ours`` and ``reference`` on each of ``parts`` consecutive slices of ``batch``,
+    one right after the other (which one goes first alternates), in ``repeat`` passes over
+    the batch. Returns each one's best pass (the least total of its slices' times) and the
+    ratio ours / reference of every slice pair.
+
+    The pairs are seconds apart, so a change in the speed of a shared machine falls on both
+    halves of most pairs; their median ratio is steadier than the ratio of two best passes
+    taken minutes apart (see RESULTS.md, "Ninth round")."""
+    size = -(-len(batch) // parts)
+    slices = [batch[k : k + size] for k in range(0, len(batch), size)]
+    passes: list[tuple[float, float]] = []
+    ratios: list[float] = []
+    for turn in range(repeat):
+        total_ours = total_ref = 0.0
+        for k, part in enumerate(slices):
+            spent = [0.0, 0.0]
+            for i in (0, 1) if (turn + k) % 2 == 0 else (1, 0):
+                start = time.perf_counter()
+                (ours, reference)[i](part)
+                spent[i] = time.perf_counter() - start
+            total_ours += spent[0]
+            total_ref += spent[1]
+            ratios.append(spent[0] / spent[1])
+        passes.append((total_ours, total_ref))
+    return min(p[0] for p in passes), min(p[1] for p in passes), ratios
+
+
 def megabytes(texts: list[str]) -> float:
     return sum(len(t.encode("utf-8")) for t in texts) / 1e6
 
