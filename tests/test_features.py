@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -651,14 +653,43 @@ def assert_ngram_block_is_tfidf_vectorizers(est: FramingFeatures, texts: list[st
         np.testing.assert_allclose(block, expected.toarray(), rtol=0, atol=1e-12)
 
 
-def test_word_number_memo_stays_bounded(lexicon_paths, monkeypatch):
+def test_word_code_memo_stays_bounded(lexicon_paths, monkeypatch):
+    """A memo of word codes that has reached its size is left to the batch using it: the
+    next batch starts an empty one, so memory stays bounded; counts stay the vectorizer's."""
     monkeypatch.setattr(features_module, "_MEMO_SIZE", 3)
+    monkeypatch.setattr(features_module, "_BLOCK_SENTENCES", 1)  # a batch per text
     est = ngram_model(lexicon_paths, (1, 2))
-    memo = est._state().ngrams.ids_of
-    memo.clear()
-    texts = ["The militia held the ridge. It's anti-terror, x_y said.", "Café: the ridge held"]
+    counter = est._state().ngrams
+    first = counter.codes = features_module._WordCodes(counter.words)
+    texts = ["The militia held the ridge. It's anti-terror, x_y said.", "Café: the ridge held",
+             "A ridge-top militia, the militia's ridge."]
     assert_ngram_block_is_tfidf_vectorizers(est, texts)
-    assert 0 < len(memo) <= 3
+    assert counter.codes is not first and len(first) >= 3
+    most = max(len({n for s in segment(t).sentences for n in s.norms}) for t in texts)
+    assert 0 < len(counter.codes) <= 2 + most  # started under 3, then one text's tokens
+
+
+def test_threads_sharing_a_model_count_as_one(lexicon_paths, monkeypatch):
+    """Threads scoring with one transformer (as a Dask worker's threads do) share its memo
+    of word codes, filled as they go and replaced when full: each gets the counts it gets
+    alone."""
+    words = ["ridge", "militia", "held", "x", "a", "anti", "terror", "it's", "café", "y_z"]
+    rng = np.random.default_rng(0)
+    texts = [" ".join("-".join(rng.choice(words, size=rng.integers(1, 4)))
+                      for _ in range(12)) + "." for _ in range(400)]
+    alone = pickle.loads(pickle.dumps(ngram_model(lexicon_paths, (1, 2)))).transform(texts)
+    shared = pickle.loads(pickle.dumps(ngram_model(lexicon_paths, (1, 2))))  # empty memo
+    monkeypatch.setattr(features_module, "_MEMO_SIZE", 20)
+    monkeypatch.setattr(features_module, "_BLOCK_SENTENCES", 10)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            parts = list(pool.map(shared.transform, [texts[k::4] for k in range(4)]))
+    finally:
+        sys.setswitchinterval(interval)
+    for k, part in enumerate(parts):
+        assert (part != alone[k::4]).nnz == 0
 
 
 def test_rows_are_made_block_by_block(lexicon_paths, monkeypatch):

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain, repeat
+from itertools import chain
 from operator import methodcaller
 from pathlib import Path
 
@@ -51,7 +52,7 @@ from .voice import is_speech_verb, mark_reported
 LENGTH_UNIT = 25.0  # sentence_length = tokens / LENGTH_UNIT
 SCARE_MAX_TOKENS = 4
 SCARE_LOOKBACK = 5  # a speech verb this many tokens before a quote introduces it
-_MEMO_SIZE = 200_000  # entries of a memo of token → word numbers, at most
+_MEMO_SIZE = 200_000  # entries of a memo of token → word code, before a new one starts
 _CHUNK_SENTENCES = 16  # texts are segmented in chunks of this many sentences (or more)
 _BLOCK_SENTENCES = 8192  # rows are made a block of this many sentences (or more) at a time
 
@@ -320,7 +321,7 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
 
     def _ngram_batch(self) -> _NgramBatch | None:
         ngrams = self._state().ngrams
-        return _NgramBatch(ngrams) if ngrams is not None else None
+        return ngrams.batch() if ngrams is not None else None
 
     def _block(self, cells: _Cells, ngrams: _NgramBatch | None, n_rows: int) -> sp.csr_matrix:
         """The rows of a block of sentences: their lexicon cells, and their n-gram block
@@ -546,7 +547,7 @@ class _NgramCounter:
         self.n_columns = len(grams)
         flat = " ".join(grams).split(" ")
         self.words = {w: k for k, w in enumerate(sorted(set(flat)))}
-        self.ids_of = _WordIds(self.words)
+        self.codes = _WordCodes(self.words)
         lengths = np.fromiter(map(methodcaller("count", " "), grams), dtype=np.int64,
                               count=len(grams)) + 1
         ids = np.fromiter(map(self.words.__getitem__, flat), dtype=np.int64, count=len(flat))
@@ -573,12 +574,19 @@ class _NgramCounter:
         columns[prefix[whole]] = np.flatnonzero(whole) if column is None else column[whole]
         return columns
 
+    def batch(self) -> _NgramBatch:
+        """An empty batch. Batches keep the memo of word codes they start with; a full memo
+        is left to the batches that have it, and new ones start an empty one."""
+        if len(self.codes) >= _MEMO_SIZE:
+            self.codes = _WordCodes(self.words)
+        return _NgramBatch(self)
+
     def count(self, batch: _NgramBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Cells (sentence, n-gram column, float count) of the vocabulary's n-grams in each
         sentence of ``batch``, sorted by sentence, then column."""
-        words = np.asarray(batch.ids, dtype=np.int64)
         n_tokens = batch.n_tokens
-        rows = np.repeat(np.arange(len(n_tokens)), n_tokens)
+        words, rows = batch.codes.words_of(np.asarray(batch.ids, dtype=np.int64),
+                                           np.repeat(np.arange(len(n_tokens)), n_tokens))
         found = [np.zeros(0, dtype=np.int64)]  # cells: row * n_columns + column
         prefix = words  # at each position, the number of the n-gram starting there, or -1
         for n in range(1, min(self.high, len(self.columns)) + 1):
@@ -600,13 +608,14 @@ class _NgramCounter:
 
 
 class _NgramBatch:
-    """Sentences to count with an :class:`_NgramCounter`, kept as word numbers only."""
+    """Sentences to count with an :class:`_NgramCounter`, kept as word codes only."""
 
-    __slots__ = ("counter", "ids", "n_tokens")
+    __slots__ = ("codes", "counter", "ids", "n_tokens")
 
     def __init__(self, counter: _NgramCounter):
         self.counter = counter
-        self.ids: list[int] = []  # each token's word number, -1 for a word not in the vocabulary
+        self.codes = counter.codes  # this batch's memo, whatever the counter starts later
+        self.ids: list[int] = []  # each token's code (see :class:`_WordCodes`)
         self.n_tokens: list[int] = []
 
     def add(self, doc: Document) -> None:
@@ -614,37 +623,62 @@ class _NgramBatch:
 
         The vectorizer's tokens of a sentence (runs of two word characters or more in the
         lowercased text) are the parts of its own tokens, lowercased (``norms``), split at the
-        hyphens and apostrophes that ``TOKEN_RE`` joins words over: their numbers come token
-        by token from a memo (:class:`_WordIds`), without another regular-expression pass
+        hyphens and apostrophes that ``TOKEN_RE`` joins words over: their codes come token
+        by token from a memo (:class:`_WordCodes`), without another regular-expression pass
         over the text. Where lowercasing could change the text's word characters, the
-        vectorizer's own way."""
+        vectorizer's own tokens (each its own part)."""
         counter, ids, text = self.counter, self.ids, doc.text
         in_place = lowers_in_place(text)
         for s in doc.sentences:
-            before = len(ids)
             if in_place or lowers_in_place(text[s.start : s.end]):
-                ids += chain.from_iterable(map(counter.ids_of.__getitem__, s.norms))
+                tokens = s.norms
             else:
                 tokens = counter.tokenize(counter.preprocess(text[s.start : s.end]))
-                ids += map(counter.words.get, tokens, repeat(-1, len(tokens)))
-            self.n_tokens.append(len(ids) - before)
+            ids += map(self.codes.__getitem__, tokens)
+            self.n_tokens.append(len(tokens))
 
 
-class _WordIds(dict):
-    """The word numbers of a normalized token's n-gram tokens, memoized: its parts at
-    hyphens and apostrophes, of two characters or more, each by its number in ``words``
-    (-1 when not there). Filled on a miss, emptied at :data:`_MEMO_SIZE` entries."""
+class _WordCodes(dict):
+    """Each token's n-gram tokens (its parts at hyphens and apostrophes, of two characters
+    or more), as one int, memoized: ``k + 1`` for one part of number ``k`` in ``words`` (-1
+    when not there), ``-(i + 1)`` for none or several, whose numbers are ``multi[i]``. One
+    int per token, so a sentence's codes are one ``map`` over its tokens."""
 
     def __init__(self, words: dict[str, int]):
         super().__init__()
         self.words = words
+        self.multi: list[tuple[int, ...]] = []
+        self._lock = threading.Lock()
 
-    def __missing__(self, norm: str) -> tuple[int, ...]:
-        if len(self) >= _MEMO_SIZE:
-            self.clear()
-        parts = norm.replace("-", " ").replace("'", " ").split()
-        ids = self[norm] = tuple(self.words.get(t, -1) for t in parts if len(t) > 1)
-        return ids
+    def __missing__(self, token: str) -> int:
+        parts = token.replace("-", " ").replace("'", " ").split()
+        ids = tuple(self.words.get(t, -1) for t in parts if len(t) > 1)
+        if len(ids) == 1:
+            code = ids[0] + 1
+        else:
+            with self._lock:  # threads scoring with one model share the memo
+                self.multi.append(ids)
+                code = -len(self.multi)
+        self[token] = code
+        return code
+
+    def words_of(self, codes: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The word numbers of tokens of ``codes``, in order, and the row of each (``rows``
+        holds the row of each token)."""
+        several = np.flatnonzero(codes < 0)
+        if not len(several):
+            return codes - 1, rows
+        which, where = np.unique(-codes[several] - 1, return_inverse=True)
+        table = [self.multi[i] for i in which.tolist()]
+        sizes = np.fromiter(map(len, table), dtype=np.int64, count=len(table))
+        flat = np.fromiter(chain.from_iterable(table), dtype=np.int64, count=int(sizes.sum()))
+        lengths = np.ones(len(codes), dtype=np.int64)
+        lengths[several] = n = sizes[where]
+        words = np.repeat(codes - 1, lengths)  # right for one part; the others overwritten
+        ramp = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+        at = np.repeat((np.cumsum(lengths) - lengths)[several], n) + ramp
+        words[at] = flat[np.repeat((np.cumsum(sizes) - sizes)[where], n) + ramp]
+        return words, np.repeat(rows, lengths)
 
 
 def _in_chunks(docs: Iterable[Document]) -> Iterator[Document]:
