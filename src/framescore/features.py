@@ -627,15 +627,16 @@ class _NgramBatch:
         by token from a memo (:class:`_WordCodes`), without another regular-expression pass
         over the text. Where lowercasing could change the text's word characters, the
         vectorizer's own tokens (each its own part)."""
-        counter, ids, text = self.counter, self.ids, doc.text
+        counter, ids, n_tokens, text = self.counter, self.ids, self.n_tokens, doc.text
+        code_of = self.codes.__getitem__
         in_place = lowers_in_place(text)
         for s in doc.sentences:
             if in_place or lowers_in_place(text[s.start : s.end]):
                 tokens = s.norms
             else:
                 tokens = counter.tokenize(counter.preprocess(text[s.start : s.end]))
-            ids += map(self.codes.__getitem__, tokens)
-            self.n_tokens.append(len(tokens))
+            ids += map(code_of, tokens)
+            n_tokens.append(len(tokens))
 
 
 class _WordCodes(dict):
