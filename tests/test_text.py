@@ -411,7 +411,7 @@ def test_mark_reported_changes_only_narrator_tokens_in_range(a, b):
 PIECES = ["The", "army", "said", "that", "Israel’s", "don't", "students’", "U.S.", "Mr.", "No.",
           "“", "”", "‘", "’", '"', "'", "«", "»", "„", ",", ".", ":", "!", "?", " ", " ", " ",
           "\n", "\r\n", "\n\n", "café", "😀", "—", "(", ")", "anti-terror", "’90s", "-", "--",
-          "_", "3"]
+          "_", "3", "\xa0", "–", "―", "…"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -545,6 +545,23 @@ def test_ascii_split_is_the_unicode_split(text):
     """Lowercase ASCII text splits into the same gaps and tokens with the ASCII pattern."""
     low = text.lower()
     assert text_module._ASCII_TOKEN_SPLIT_RE.split(low) == text_module._TOKEN_SPLIT_RE.split(low)
+
+
+def test_ascii_stand_ins_keep_tokens_and_offsets():
+    """Each stand-in replaces one character by one ASCII character, neither of them a word
+    character, and a joiner (of ``TOKEN_RE``) only by a joiner: the tokens, their offsets
+    and their normal forms stay those of the original text."""
+    joiners = "-'’"
+    for char, ascii_char in text_module._ASCII_STAND_INS:
+        assert len(char) == len(ascii_char) == 1 and ascii_char.isascii()
+        assert not re.match(r"\w", char) and not re.match(r"\w", ascii_char)
+        assert (char in joiners) == (ascii_char in joiners)
+        for text in (f"Word{char}word {char}Ab{char} x{char}{char}y.",
+                     f"Café{char}s {char}İx{char}"):
+            found = list(TOKEN_RE.finditer(text))
+            tokens = [t for s in segment(text).sentences
+                      for t in zip(s.starts, s.ends, s.norms, strict=True)]
+            assert tokens == [(m.start(), m.end(), normalize(m.group())) for m in found], text
 
 
 def test_stem_memo_stays_bounded(monkeypatch):
