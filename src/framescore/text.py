@@ -638,7 +638,7 @@ def segment(text: str) -> Document:
 
 def _with_ascii_stand_ins(text: str) -> str:
     """``text`` with :data:`_ASCII_STAND_INS` replaced, for tokenization only (one pass over
-    the whole text per character, instead of the slower Unicode split of each sentence)."""
+    the whole text per stand-in, instead of the slower Unicode split of each sentence)."""
     if not text.isascii():
         for char, ascii_char in _ASCII_STAND_INS:
             text = text.replace(char, ascii_char)
@@ -646,13 +646,14 @@ def _with_ascii_stand_ins(text: str) -> str:
 
 
 def _tokenize(text: str, start: int, end: int, is_title: bool) -> Sentence:
-    """The tokens of ``text[start:end]``; ``text`` may have :data:`_ASCII_STAND_INS`."""
+    """The tokens of ``text[start:end]``, where ``text`` is a text with its
+    :data:`_ASCII_STAND_INS` in (:func:`_with_ascii_stand_ins`): it has no ’ left."""
     chunk = text[start:end]
     if chunk.isascii():  # one split of the normalized sentence: the same tokens
         parts = _ASCII_TOKEN_SPLIT_RE.split(chunk.lower())  # gap, token, ..., gap
         norms = parts[1::2]
     elif lowers_in_place(chunk):
-        parts = _TOKEN_SPLIT_RE.split(chunk.lower().replace("’", "'"))
+        parts = _TOKEN_SPLIT_RE.split(chunk.lower())
         norms = parts[1::2]
     else:
         parts = _TOKEN_SPLIT_RE.split(chunk)
