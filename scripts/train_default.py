@@ -5,7 +5,8 @@
 Reads ../shared/corpora/babe/final_labels_SG2.csv (never copied into the project), runs
 5-fold stratified CV (shuffle, seed 42) and leave-one-outlet-out CV, measures transfer to
 WikiNPOV, fits the final model on all of BABE and writes the model directory with its manifest
-and MODEL_CARD.md. Deterministic: the same data and versions give the same model.
+and MODEL_CARD.md. Deterministic up to floating-point rounding: the same data and versions
+give the same model, its weights and metrics equal to about ten significant digits.
 """
 
 from __future__ import annotations

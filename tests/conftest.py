@@ -119,6 +119,38 @@ def default_model_dir() -> Path:
     return path
 
 
+def save_skops_model(model, path: Path) -> Path:
+    """Write ``model`` as a ``framescore-model/1`` directory (``pipeline.skops``), as framescore
+    0.1 did, to test that such directories still load."""
+    import json
+
+    import sklearn
+    import skops.io as sio
+
+    from framescore.corpus import sha256_file
+
+    path.mkdir(parents=True)
+    sio.dump(model.pipeline, path / "pipeline.skops")
+    (path / "MODEL_CARD.md").write_text("# v1 card\n", encoding="utf-8")
+    manifest = {"format": "framescore-model/1", "sklearn_version": sklearn.__version__,
+                "threshold": model.threshold, "n_train": 1234,
+                "files": {name: sha256_file(path / name)
+                          for name in ("pipeline.skops", "MODEL_CARD.md")}}
+    (path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return path
+
+
+def rehash(model_dir: Path, name: str) -> None:
+    """Make the manifest list the current hash of the file ``name``, as an attacker would."""
+    import json
+
+    from framescore.corpus import sha256_file
+
+    manifest = json.loads((model_dir / "manifest.json").read_text())
+    manifest["files"][name] = sha256_file(model_dir / name)
+    (model_dir / "manifest.json").write_text(json.dumps(manifest))
+
+
 def invoke(runner, args: list, code: int = 0, input=None):
     """Run the CLI through click's CliRunner; fail with its output unless it exits ``code``."""
     from framescore.cli import cli

@@ -735,8 +735,7 @@ def test_train_writes_a_model_directory(runner, tmp_path, labeled_csv, cli_lexic
     r = invoke(runner, args)
     assert "2 rows dropped" in r.stderr
     assert "macro_f1" in r.stdout and "roc_auc" in r.stdout
-    assert {p.name for p in out.iterdir()} == {"pipeline.skops", "manifest.json",
-                                               "MODEL_CARD.md"}
+    assert {p.name for p in out.iterdir()} == {"model.json", "manifest.json", "MODEL_CARD.md"}
     manifest = json.loads((out / "manifest.json").read_text())
     td = manifest["training_data"]
     assert td["n"] == 40 and td["text_col"] == "sentence" and td["positive"] == "framed"

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn
+from conftest import rehash, save_skops_model
 
 import framescore
 from framescore.corpus import read_labeled, sha256_file
@@ -18,6 +19,7 @@ from framescore.explain import explain, scores_with
 from framescore.lexicon import default_paths
 from framescore.model import (
     MANIFEST_FILE,
+    MODEL_FILE,
     PIPELINE_FILE,
     FramingModel,
     ModelError,
@@ -293,29 +295,90 @@ def saved(model, tmp_path) -> Path:
 
 def test_save_load_round_trip(model, saved):
     manifest = json.loads((saved / MANIFEST_FILE).read_text())
+    assert manifest["format"] == "framescore-model/2"
     assert manifest["sklearn_version"] == sklearn.__version__
-    assert manifest["files"][PIPELINE_FILE] == sha256_file(saved / PIPELINE_FILE)
+    assert manifest["files"][MODEL_FILE] == sha256_file(saved / MODEL_FILE)
     assert manifest["note"] == "unit test" and manifest["threshold"] == model.threshold
     assert set(manifest["lexicons"]) == {p.name for p in default_paths()}
+    assert sorted(p.name for p in saved.iterdir()) == ["MODEL_CARD.md", MANIFEST_FILE,
+                                                       MODEL_FILE]
     again = load(saved)
     texts = [ARTICLE, *FRAMED[:3]]
     assert np.array_equal(again.logits(texts), model.logits(texts))
+    assert np.array_equal(again.pipeline.predict_proba(texts), model.pipeline.predict_proba(texts))
+    assert list(again.feature_names) == list(model.feature_names)
+    assert again.features.get_params() == model.features.get_params()
+    assert again.pipeline.named_steps["clf"].get_params() == \
+        model.pipeline.named_steps["clf"].get_params()
     assert explain(again, ARTICLE).to_dict()["spans"] == explain(model, ARTICLE).to_dict()["spans"]
 
 
+def test_model_file_is_plain_json_with_a_weight_per_feature(model, saved):
+    data = json.loads((saved / MODEL_FILE).read_text(encoding="utf-8"))
+    clf = data["classifier"]
+    assert clf["intercept"] == model.intercept and clf["classes"] == [0, 1]
+    assert clf["coef"] == model.weights.tolist()  # exact: floats round-trip through JSON
+    assert data["features"]["ngrams"] == [n[len("word:"):] for n in model.feature_names
+                                          if n.startswith("word:")]
+
+
+def test_saving_twice_writes_the_same_model_file(model, tmp_path):
+    first = model.save(tmp_path / "a") / MODEL_FILE
+    assert (model.save(tmp_path / "b") / MODEL_FILE).read_bytes() == first.read_bytes()
+
+
+def test_only_a_framing_pipeline_with_finite_weights_is_saved(model, texts_labels, tmp_path):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    texts, y = texts_labels
+    features = model.features
+    other = Pipeline([("features", features), ("svm", LogisticRegression())])
+    with pytest.raises(ValueError, match="only a FramingFeatures"):
+        FramingModel(other).save(tmp_path / "other")
+    broken = FramingModel(make_pipeline(ngrams=False).fit(texts, y))
+    broken.pipeline.named_steps["clf"].coef_[0, 0] = np.nan
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        broken.save(tmp_path / "nan")
+    assert not (tmp_path / "nan").exists()
+
+
 def test_tampered_model_is_refused_before_loading(saved):
-    path = saved / PIPELINE_FILE
+    path = saved / MODEL_FILE
     data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0xFF
+    data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
     with pytest.raises(ModelError, match="SHA-256 does not match"):
         load(saved)
 
 
 def test_truncated_model_is_refused(saved):
-    path = saved / PIPELINE_FILE
+    path = saved / MODEL_FILE
     path.write_bytes(path.read_bytes()[:100])
     with pytest.raises(ModelError, match="modified or truncated"):
+        load(saved)
+
+
+def _edit_model_file(saved: Path, edit) -> None:
+    """Change model.json with ``edit`` and list its new hash, as an attacker could."""
+    data = json.loads((saved / MODEL_FILE).read_text(encoding="utf-8"))
+    edit(data)
+    (saved / MODEL_FILE).write_text(json.dumps(data), encoding="utf-8")
+    rehash(saved, MODEL_FILE)
+
+
+@pytest.mark.parametrize("edit, needle", [
+    (lambda d: d["classifier"]["coef"].pop(), "weights for"),
+    (lambda d: d["features"]["idf"].pop(), "n-grams but IDF"),
+    (lambda d: d["features"]["params"].update(evil="os.system"), "unexpected keyword"),
+    (lambda d: d.pop("classifier"), "KeyError"),
+    (lambda d: d["classifier"].update(classes=[0, 1, 2]), "a binary model has two"),
+    (lambda d: d["classifier"]["coef"].__setitem__(0, "x"), "could not convert"),
+])
+def test_malformed_model_file_is_a_model_error(saved, edit, needle):
+    """A model file with matching hashes but wrong content is refused with its name."""
+    _edit_model_file(saved, edit)
+    with pytest.raises(ModelError, match=f"{MODEL_FILE}.*{needle}"):
         load(saved)
 
 
@@ -328,24 +391,50 @@ def test_missing_or_foreign_manifest_is_refused(saved, tmp_path):
     with pytest.raises(ModelError, match=r"no manifest\.json"):
         load(foreign)
     (foreign / MANIFEST_FILE).write_text('{"format": "something-else"}')
-    with pytest.raises(ModelError, match="not a framescore-model/1 manifest"):
+    with pytest.raises(ModelError, match="not a framescore-model/2"):
         load(foreign)
     (foreign / MANIFEST_FILE).write_text("{not json")
     with pytest.raises(ModelError, match="malformed manifest"):
         load(foreign)
 
 
-def test_other_sklearn_version_is_refused(saved):
-    manifest_path = saved / MANIFEST_FILE
-    manifest = json.loads(manifest_path.read_text())
+def test_model_from_another_sklearn_version_loads(model, saved):
+    """The model file is plain data: the scikit-learn version that wrote it does not matter."""
+    manifest = json.loads((saved / MANIFEST_FILE).read_text())
     manifest["sklearn_version"] = "0.20.0"
-    manifest_path.write_text(json.dumps(manifest))
-    with pytest.raises(ModelError, match=r"scikit-learn 0\.20\.0"):
-        load(saved)
+    (saved / MANIFEST_FILE).write_text(json.dumps(manifest))
+    assert np.array_equal(load(saved).logits([ARTICLE]), model.logits([ARTICLE]))
 
 
-def test_untrusted_types_are_refused(saved, texts_labels):
-    """A model file holding a type outside the allow-list is refused even with valid hashes."""
+# --- framescore-model/1 directories (pipeline.skops) ------------------------------------------
+
+
+@pytest.fixture
+def skops_dir(model, tmp_path) -> Path:
+    return save_skops_model(model, tmp_path / "v1")
+
+
+def test_skops_model_loads_and_saves_as_the_current_format(model, skops_dir, tmp_path):
+    old = load(skops_dir)
+    assert np.array_equal(old.logits([ARTICLE, *FRAMED]), model.logits([ARTICLE, *FRAMED]))
+    upgraded = load(old.save(tmp_path / "v2"))
+    assert upgraded.manifest["format"] == "framescore-model/2"
+    assert upgraded.manifest["n_train"] == 1234  # the old manifest's provenance is kept
+    assert upgraded.manifest["converted"]["from"] == "framescore-model/1"
+    assert (tmp_path / "v2" / "MODEL_CARD.md").read_text() == "# v1 card\n"
+    assert np.array_equal(upgraded.logits([ARTICLE, *FRAMED]), model.logits([ARTICLE, *FRAMED]))
+
+
+def test_skops_model_from_another_sklearn_version_is_refused(skops_dir):
+    manifest = json.loads((skops_dir / MANIFEST_FILE).read_text())
+    manifest["sklearn_version"] = "0.20.0"
+    (skops_dir / MANIFEST_FILE).write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match=r"scikit-learn 0\.20\.0.*save it again"):
+        load(skops_dir)
+
+
+def test_untrusted_types_are_refused(skops_dir, texts_labels):
+    """A skops file holding a type outside the allow-list is refused even with valid hashes."""
     import os
 
     import skops.io as sio
@@ -354,12 +443,10 @@ def test_untrusted_types_are_refused(saved, texts_labels):
     texts, y = texts_labels
     rogue = FramingModel(make_pipeline(ngrams=False).fit(texts, y))
     rogue.pipeline.steps.insert(1, ("f", FunctionTransformer(os.getcwd)))
-    sio.dump(rogue.pipeline, saved / PIPELINE_FILE)
-    manifest = json.loads((saved / MANIFEST_FILE).read_text())
-    manifest["files"][PIPELINE_FILE] = sha256_file(saved / PIPELINE_FILE)
-    (saved / MANIFEST_FILE).write_text(json.dumps(manifest))
+    sio.dump(rogue.pipeline, skops_dir / PIPELINE_FILE)
+    rehash(skops_dir, PIPELINE_FILE)
     with pytest.raises(ModelError, match="does not trust"):
-        load(saved)
+        load(skops_dir)
 
 
 def test_manifest_file_names_cannot_escape_the_directory(saved):

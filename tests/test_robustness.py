@@ -38,14 +38,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from conftest import assert_one_line_error, invoke
+from conftest import assert_one_line_error, invoke, rehash, save_skops_model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import framescore
 from framescore.corpus import DataError, not_utf8_error
 from framescore.explain import explain
-from framescore.model import MANIFEST_FILE, PIPELINE_FILE, ModelError, verify
+from framescore.model import MODEL_FILE, PIPELINE_FILE, ModelError, verify
 from framescore.text import TOKEN_RE, VOICES, segment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -598,7 +598,9 @@ def _news_jsonl(path: Path, n: int) -> Path:
 def test_killed_run_leaves_no_output(tmp_path, model_dir, sig, jobs):
     """A real ``framescore score`` process interrupted (Ctrl-C) or killed (SIGTERM) midway,
     after it has started writing: neither the output nor the errors file appears, and no
-    temporary file stays behind."""
+    temporary file stays behind. The child gets the default SIGINT disposition, as from a
+    terminal: a shell runs background jobs (``pytest &``) with SIGINT ignored, which their
+    children inherit (and framescore, like any program, then ignores Ctrl-C)."""
     data = _news_jsonl(tmp_path / "news.jsonl", 40_000)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
@@ -608,7 +610,8 @@ def test_killed_run_leaves_no_output(tmp_path, model_dir, sig, jobs):
     proc = subprocess.Popen(
         [sys.executable, "-m", "framescore", "score", str(data), "-o", str(out), "--on-error",
          "skip", "--chunk-size", "100", "-j", str(jobs)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 120
         while not any(p.stat().st_size > 0 for p in out_dir.glob(".scores.jsonl.*.part")):
@@ -657,37 +660,46 @@ class _Marker:
         return (open, (self.path, "w"))
 
 
-def _rehash(model: Path) -> None:
-    """Make the manifest list the current pipeline file's hash, as an attacker would."""
-    from framescore.corpus import sha256_file
-
-    manifest = json.loads((model / MANIFEST_FILE).read_text())
-    manifest["files"][PIPELINE_FILE] = sha256_file(model / PIPELINE_FILE)
-    (model / MANIFEST_FILE).write_text(json.dumps(manifest))
-
-
 @pytest.fixture
 def copied_model(tmp_path, model_dir) -> Path:
     return Path(shutil.copytree(model_dir, tmp_path / "model"))
 
 
-def test_pickle_in_place_of_the_pipeline_never_runs(runner, tmp_path, copied_model):
+@pytest.fixture
+def skops_model(tmp_path, model) -> Path:
+    """The default model as a framescore-model/1 directory (pipeline.skops)."""
+    return save_skops_model(model, tmp_path / "v1")
+
+
+def test_pickle_in_place_of_the_model_file_never_runs(runner, tmp_path, copied_model):
     marker = tmp_path / "pwned"
-    (copied_model / PIPELINE_FILE).write_bytes(pickle.dumps(_Marker(marker)))
-    _rehash(copied_model)
+    (copied_model / MODEL_FILE).write_bytes(pickle.dumps(_Marker(marker)))
+    rehash(copied_model, MODEL_FILE)
     verify(copied_model)  # the hashes match: only the file format can refuse it
-    with pytest.raises(ModelError, match=PIPELINE_FILE):
+    with pytest.raises(ModelError, match=MODEL_FILE):
         framescore.load(copied_model)
     art = write(tmp_path / "a.txt", "The council met.")
     fails(runner, ["score", art, "--model", copied_model])
     assert not marker.exists()
 
 
-def test_pickle_inside_the_skops_archive_never_runs(runner, tmp_path, copied_model):
+def test_pickle_in_place_of_a_skops_pipeline_never_runs(runner, tmp_path, skops_model):
+    marker = tmp_path / "pwned"
+    (skops_model / PIPELINE_FILE).write_bytes(pickle.dumps(_Marker(marker)))
+    rehash(skops_model, PIPELINE_FILE)
+    verify(skops_model)
+    with pytest.raises(ModelError, match=PIPELINE_FILE):
+        framescore.load(skops_model)
+    art = write(tmp_path / "a.txt", "The council met.")
+    fails(runner, ["score", art, "--model", skops_model])
+    assert not marker.exists()
+
+
+def test_pickle_inside_the_skops_archive_never_runs(runner, tmp_path, skops_model):
     """A NumPy member of the archive replaced by an object array (which NumPy stores as a
     pickle) is refused: skops loads arrays with allow_pickle=False."""
     marker = tmp_path / "pwned"
-    archive = copied_model / PIPELINE_FILE
+    archive = skops_model / PIPELINE_FILE
     with zipfile.ZipFile(archive) as zf:
         members = {name: zf.read(name) for name in zf.namelist()}
     target = next(name for name in members if name.endswith(".npy"))
@@ -697,11 +709,11 @@ def test_pickle_inside_the_skops_archive_never_runs(runner, tmp_path, copied_mod
     with zipfile.ZipFile(archive, "w") as zf:
         for name, data in members.items():
             zf.writestr(name, data)
-    _rehash(copied_model)
+    rehash(skops_model, PIPELINE_FILE)
     with pytest.raises(Exception):  # noqa: B017 - refused however skops words it
-        framescore.load(copied_model)
+        framescore.load(skops_model)
     art = write(tmp_path / "a.txt", "The council met.")
-    fails(runner, ["score", art, "--model", copied_model])
+    fails(runner, ["score", art, "--model", skops_model])
     assert not marker.exists()
 
 
@@ -712,11 +724,11 @@ def test_bad_model_with_workers_is_one_line(tmp_path, copied_model, damage):
     one error line, no worker traceback, no code run."""
     marker = tmp_path / "pwned"
     if damage == "tampered":
-        with (copied_model / PIPELINE_FILE).open("ab") as fh:
+        with (copied_model / MODEL_FILE).open("ab") as fh:
             fh.write(b"x")
     else:
-        (copied_model / PIPELINE_FILE).write_bytes(pickle.dumps(_Marker(marker)))
-        _rehash(copied_model)
+        (copied_model / MODEL_FILE).write_bytes(pickle.dumps(_Marker(marker)))
+        rehash(copied_model, MODEL_FILE)
     art = write(tmp_path / "a.txt", "The council met.")
     env = {k: v for k, v in os.environ.items() if k != "FRAMESCORE_DEBUG"}
     proc = subprocess.run([sys.executable, "-m", "framescore", "score", str(art), "--model",
@@ -725,15 +737,15 @@ def test_bad_model_with_workers_is_one_line(tmp_path, copied_model, damage):
     stderr = proc.stderr.decode()
     assert proc.returncode == 1, stderr
     assert stderr.count("\n") == 1 and stderr.startswith("framescore: error:"), stderr
-    assert PIPELINE_FILE in stderr
+    assert MODEL_FILE in stderr
     assert not marker.exists()
 
 
-def test_pipeline_file_that_is_not_a_skops_archive_is_a_model_error(tmp_path, copied_model):
-    (copied_model / PIPELINE_FILE).write_bytes(pickle.dumps({"not": "a model"}))
-    _rehash(copied_model)
+def test_pipeline_file_that_is_not_a_skops_archive_is_a_model_error(skops_model):
+    (skops_model / PIPELINE_FILE).write_bytes(pickle.dumps({"not": "a model"}))
+    rehash(skops_model, PIPELINE_FILE)
     with pytest.raises(ModelError, match=PIPELINE_FILE):
-        framescore.load(copied_model)
+        framescore.load(skops_model)
 
 
 # --- 4. adversarial text --------------------------------------------------------------------

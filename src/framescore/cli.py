@@ -215,7 +215,7 @@ def _loading() -> Iterator[None]:
     """Import the library and load a model with the garbage collector off, then freeze what
     was made.
 
-    Importing scikit-learn, SciPy and skops and loading a model make about a million
+    Importing scikit-learn, SciPy and NLTK and loading a model make about a million
     long-lived objects; with the collector on, its full collections walk them again and
     again as they grow (0.5–0.9 s of a 4–5 s start-up). Frozen, they are left out of later
     collections.
@@ -397,7 +397,7 @@ _WORKER_MODEL = None
 
 def _init_worker(model) -> None:
     """Pool initializer: keep the parent's model (loaded and verified there, sent pickled
-    through the pool's pipe: no model file is read, so a worker needs no skops)."""
+    through the pool's pipe: no model file is read)."""
     global _WORKER_MODEL
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # Pool.terminate() must end a worker
@@ -1187,7 +1187,7 @@ def train(data, text_col, label_col, positive, negative, group_col, sep, labels_
 
     Runs --cv K-fold cross-validation (each fold tunes its own threshold on its training
     part), then fits on all data with a threshold tuned for macro-F1. Writes DIR with
-    pipeline.skops, manifest.json (hashes, versions, training data, metrics) and
+    model.json, manifest.json (hashes, versions, training data, metrics) and
     MODEL_CARD.md; prints the CV metrics.
 
     \b

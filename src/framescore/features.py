@@ -180,7 +180,7 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
                                    else default_paths())]
         paths += [Path(p) for p in self.extra_lexicons]
         entries = [e for p in paths for e in load_entries(p)]
-        # Fitted state is plain strings and arrays: compact and safe to serialize (skops).
+        # Fitted state is plain strings and arrays (see fitted_state).
         self.lexicon_json_ = json.dumps([e.to_row() for e in entries], ensure_ascii=False)
         self.lexicon_files_ = {p.name: sha256_file(p) for p in paths}
         self.ngrams_ = ""
@@ -223,6 +223,43 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
     def _vectorizer_for(self, vocabulary: list[str] | None) -> CountVectorizer:
         return CountVectorizer(ngram_range=tuple(self.ngram_range), min_df=self.min_df,
                                max_features=self.max_features, vocabulary=vocabulary)
+
+    # --- fitted state as plain data (model files) ----------------------------------------------
+
+    def fitted_state(self) -> dict:
+        """The fitted transformer as JSON-able data: its parameters, its lexicon entries, the
+        SHA-256 of its lexicon files, its n-gram vocabulary (in column order) and their IDF.
+        :meth:`from_fitted_state` rebuilds an equal transformer from it."""
+        check_is_fitted(self, "idf_")
+        params = self.get_params()
+        for key in ("lexicons", "extra_lexicons"):  # paths, as strings
+            if params[key] is not None:
+                params[key] = [str(p) for p in params[key]]
+        return {"params": params, "lexicon": json.loads(self.lexicon_json_),
+                "lexicon_files": dict(self.lexicon_files_),
+                "ngrams": self.ngrams_.split("\n") if self.ngrams_ else [],
+                "idf": self.idf_.tolist()}
+
+    @classmethod
+    def from_fitted_state(cls, state: dict) -> FramingFeatures:
+        """The fitted transformer that :meth:`fitted_state` described (nothing is refitted and
+        no lexicon file is read). Raises ValueError, TypeError or KeyError on malformed state."""
+        params = dict(state["params"])
+        for key in ("ngram_range", "extra_lexicons"):  # tuples by default, lists in JSON
+            if key in params:
+                params[key] = tuple(params[key])
+        ff = cls(**params)
+        ngrams, idf = list(state["ngrams"]), np.asarray(state["idf"], dtype=float)
+        if idf.shape != (len(ngrams),):
+            raise ValueError(f"{len(ngrams)} n-grams but IDF of shape {idf.shape}")
+        ff.lexicon_json_ = json.dumps([list(row) for row in state["lexicon"]],
+                                      ensure_ascii=False)
+        ff.lexicon_files_ = {str(k): str(v) for k, v in state["lexicon_files"].items()}
+        ff.ngrams_ = "\n".join(ngrams)
+        ff.idf_ = idf
+        ff._compiled = None
+        ff.n_features_out_ = len(ff._state().names)
+        return ff
 
     # --- compiled state (rebuilt after unpickling, never serialized) ---------------------------
 

@@ -6,14 +6,18 @@ equals the mean of the sentence logits.
 
 A saved model is a directory:
 
-- ``pipeline.skops``: the fitted pipeline, in skops format (loading it cannot run code; only the
-  types in :data:`TRUSTED_TYPES` are accepted);
+- ``model.json``: the fitted pipeline as plain data: the feature settings, lexicon entries and
+  n-gram vocabulary with its IDF, the classifier's settings, intercept and one weight per
+  feature (in the order of :attr:`FramingModel.feature_names`). Loading it runs no code and
+  does not depend on the scikit-learn version that wrote it;
 - ``manifest.json``: versions, SHA-256 of every model file, of each lexicon and of the training
   data, threshold, cross-validated metrics, creation time and the command that made it;
 - ``MODEL_CARD.md``: data, license, metrics, intended use and limits.
 
-:func:`load` checks the manifest, the file hashes and the scikit-learn version *before* anything
-is deserialized, and refuses a model that does not match.
+:func:`load` checks the manifest and the file hashes *before* anything is read as a model, and
+refuses a model that does not match. It also reads the older ``framescore-model/1``
+directories (``pipeline.skops``, read with skops and an allow-list of types, and only with the
+scikit-learn version that wrote it); :meth:`FramingModel.save` writes the current format.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
+import orjson
 import pandas as pd
 import sklearn
 from scipy.special import expit
@@ -45,14 +50,16 @@ from .features import BatchAnalysis, FramingFeatures, as_texts
 from .lexicon import ATTRIBUTION_TYPES
 from .metrics import binary_metrics
 
-FORMAT = "framescore-model/1"
-PIPELINE_FILE = "pipeline.skops"
+FORMAT = "framescore-model/2"
+MODEL_FILE = "model.json"
+SKOPS_FORMAT = "framescore-model/1"  # read, not written
+PIPELINE_FILE = "pipeline.skops"  # the model file of SKOPS_FORMAT
 MANIFEST_FILE = "manifest.json"
 CARD_FILE = "MODEL_CARD.md"
 DEFAULT_MODEL_DIR = Path(__file__).parent / "models" / "default"
 _REPO_DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "default"
 
-#: The only types a model file may contain besides builtins and NumPy arrays.
+#: The only types a skops model file may contain besides builtins and NumPy arrays.
 TRUSTED_TYPES = [
     "framescore.features.FramingFeatures",
     "sklearn.pipeline.Pipeline",
@@ -187,14 +194,21 @@ class FramingModel:
         return explain_many(self, texts)
 
     def save(self, path: str | Path, *, card: str = "", **manifest) -> Path:
-        """Write the model directory: pipeline, manifest (with hashes), model card."""
-        import skops.io as sio
+        """Write the model directory: model file, manifest (with hashes), model card.
 
+        The manifest keeps what this model's manifest already says (training data, metrics,
+        versions and command of a loaded model), with ``manifest`` added on top; a model
+        loaded from a ``framescore-model/1`` directory gets a ``converted`` entry. Without
+        ``card``, a loaded model's card is written again.
+        """
         path = Path(path)
+        if not card and self.path is not None and (self.path / CARD_FILE).is_file():
+            card = (self.path / CARD_FILE).read_text(encoding="utf-8")
+        data = json.dumps(_plain_data(self.pipeline), ensure_ascii=False, allow_nan=False,
+                          separators=(",", ":"))
         path.mkdir(parents=True, exist_ok=True)
-        sio.dump(self.pipeline, path / PIPELINE_FILE)
+        (path / MODEL_FILE).write_text(data + "\n", encoding="utf-8")
         info = {
-            "format": FORMAT,
             "framescore_version": __version__,
             "sklearn_version": sklearn.__version__,
             "python_version": platform.python_version(),
@@ -203,19 +217,60 @@ class FramingModel:
             "threshold": self.threshold,
             "lexicons": dict(self.features.lexicon_files_),
             "n_features": len(self.feature_names),
-            **{k: v for k, v in self.manifest.items() if k not in ("files",)},
+            **{k: v for k, v in self.manifest.items() if k not in ("files", "format")},
             **manifest,
+            "format": FORMAT,
         }
+        if self.manifest.get("format") == SKOPS_FORMAT:
+            info["converted"] = {"from": SKOPS_FORMAT, "framescore_version": __version__,
+                                 "at": datetime.now(UTC).isoformat(timespec="seconds")}
         if card:
             (path / CARD_FILE).write_text(card, encoding="utf-8")
         info["files"] = {
-            name: sha256_file(path / name) for name in (PIPELINE_FILE, CARD_FILE)
+            name: sha256_file(path / name) for name in (MODEL_FILE, CARD_FILE)
             if (path / name).exists()
         }
         (path / MANIFEST_FILE).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n",
                                           encoding="utf-8")
         self.manifest, self.path = info, path
         return path
+
+
+def _plain_data(pipeline: Pipeline) -> dict:
+    """What ``model.json`` holds: a fitted FramingFeatures → binary LogisticRegression
+    pipeline as JSON-able data (:func:`_from_plain_data` rebuilds it)."""
+    steps = [type(step) for _, step in pipeline.steps]
+    if steps != [FramingFeatures, LogisticRegression] or pipeline.steps[1][0] != "clf":
+        raise ValueError("only a FramingFeatures → LogisticRegression pipeline can be saved, "
+                         f"not {[t.__name__ for t in steps]}")
+    clf = pipeline.named_steps["clf"]
+    if clf.coef_.shape[0] != 1:
+        raise ValueError("only a binary classifier can be saved")
+    return {
+        "features": pipeline.steps[0][1].fitted_state(),
+        "classifier": {"params": clf.get_params(), "classes": clf.classes_.tolist(),
+                       "intercept": float(clf.intercept_[0]), "coef": clf.coef_[0].tolist()},
+    }
+
+
+def _from_plain_data(data: dict) -> Pipeline:
+    """The pipeline that :func:`_plain_data` described. Settings of the classifier that the
+    installed scikit-learn does not know are left out (the weights are what a score uses).
+    Raises ValueError, TypeError or KeyError on malformed data."""
+    features = FramingFeatures.from_fitted_state(data["features"])
+    spec = data["classifier"]
+    known = LogisticRegression().get_params()
+    clf = LogisticRegression(**{k: v for k, v in spec["params"].items() if k in known})
+    coef = np.asarray(spec["coef"], dtype=float)
+    if coef.shape != (features.n_features_out_,):
+        raise ValueError(f"{coef.size} weights for {features.n_features_out_} features")
+    clf.coef_ = coef[None, :]
+    clf.intercept_ = np.array([float(spec["intercept"])])
+    clf.classes_ = np.asarray(spec["classes"])
+    if clf.classes_.shape != (2,):
+        raise ValueError(f"classes {spec['classes']!r}: a binary model has two")
+    clf.n_features_in_ = coef.size
+    return Pipeline([("features", features), ("clf", clf)])
 
 
 def default_model_dir() -> Path:
@@ -227,10 +282,11 @@ def default_model_dir() -> Path:
 
 
 def verify(path: str | Path) -> dict:
-    """Check a model directory without deserializing it; return its manifest.
+    """Check a model directory without reading its model file as a model; return its manifest.
 
     Raises :class:`ModelError` when the manifest is missing or malformed, a file's SHA-256
-    differs from the manifest, or the model was made by another scikit-learn version.
+    differs from the manifest, or a ``framescore-model/1`` model was made by another
+    scikit-learn version.
     """
     path = Path(path)
     manifest_path = path / MANIFEST_FILE
@@ -242,11 +298,12 @@ def verify(path: str | Path) -> dict:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"{manifest_path}: malformed manifest ({exc})") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise ModelError(f"{manifest_path}: not a {FORMAT} manifest")
+    if not isinstance(manifest, dict) or manifest.get("format") not in (FORMAT, SKOPS_FORMAT):
+        raise ModelError(f"{manifest_path}: not a {FORMAT} (or {SKOPS_FORMAT}) manifest")
+    model_file = _model_file(manifest)
     files = manifest.get("files")
-    if not isinstance(files, dict) or PIPELINE_FILE not in files:
-        raise ModelError(f"{manifest_path}: the manifest lists no {PIPELINE_FILE} hash")
+    if not isinstance(files, dict) or model_file not in files:
+        raise ModelError(f"{manifest_path}: the manifest lists no {model_file} hash")
     for name, expected in files.items():
         if "/" in name or "\\" in name or name.startswith("."):
             raise ModelError(f"{manifest_path}: unexpected file name {name!r}")
@@ -256,21 +313,40 @@ def verify(path: str | Path) -> dict:
         if sha256_file(file) != expected:
             raise ModelError(f"{file}: SHA-256 does not match the manifest; "
                              "the model was modified or truncated")
-    if manifest.get("sklearn_version") != sklearn.__version__:
+    if model_file == PIPELINE_FILE and manifest.get("sklearn_version") != sklearn.__version__:
         raise ModelError(
-            f"{path}: made with scikit-learn {manifest.get('sklearn_version')}, but "
-            f"{sklearn.__version__} is installed; install that version or retrain the model"
+            f"{path}: a {SKOPS_FORMAT} model made with scikit-learn "
+            f"{manifest.get('sklearn_version')}, but {sklearn.__version__} is installed; "
+            "install that version, load it and save it again (which writes the current "
+            "format), or retrain the model"
         )
     return manifest
 
 
+def _model_file(manifest: dict) -> str:
+    return PIPELINE_FILE if manifest["format"] == SKOPS_FORMAT else MODEL_FILE
+
+
 def load(path: str | Path | None = None) -> FramingModel:
     """Load a model directory (the shipped default model when ``path`` is None), verified."""
-    import skops.io as sio
-
     path = Path(path) if path is not None else default_model_dir()
     manifest = verify(path)
-    file = path / PIPELINE_FILE
+    file = path / _model_file(manifest)
+    if file.name == PIPELINE_FILE:
+        pipeline = _load_skops(file)
+    else:
+        try:
+            pipeline = _from_plain_data(orjson.loads(file.read_bytes()))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ModelError(f"{file}: not a valid framescore model file "
+                             f"({type(exc).__name__}: {exc})") from None
+    return FramingModel(pipeline, float(manifest["threshold"]), manifest, path)
+
+
+def _load_skops(file: Path) -> Pipeline:
+    """The pipeline of a ``framescore-model/1`` file, read by skops with the allow-list."""
+    import skops.io as sio
+
     try:
         untrusted = sio.get_untrusted_types(file=file)
     except (zipfile.BadZipFile, KeyError, ValueError, json.JSONDecodeError) as exc:
@@ -278,8 +354,7 @@ def load(path: str | Path | None = None) -> FramingModel:
     unexpected = sorted(set(untrusted) - set(TRUSTED_TYPES))
     if unexpected:
         raise ModelError(f"{file}: contains types framescore does not trust: {unexpected}")
-    pipeline = sio.load(file, trusted=untrusted)
-    return FramingModel(pipeline, float(manifest["threshold"]), manifest, path)
+    return sio.load(file, trusted=untrusted)
 
 
 def cross_validate(texts, y, *, groups=None, cv: int = 5, seed: int = 42,
