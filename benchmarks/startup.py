@@ -1,0 +1,95 @@
+"""Start-up of a command that loads the model: the model file format's share of it.
+
+Times a one-record ``framescore score`` with the shipped model (``model.json``, plain data)
+against the same command with the same model written as a ``framescore-model/1`` directory
+(``pipeline.skops``, read with skops, as framescore 0.1 wrote it; made in this run), and
+``framescore --help`` (Python, click and the CLI, no model) as the floor. The commands run in
+turns, ``--repeat`` times each, so that a slow spell of a shared machine falls on all of them;
+the scores the two model directories give must be identical.
+
+    python benchmarks/startup.py [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import machine, table
+
+
+def skops_copy(target: Path) -> Path:
+    """The shipped model as a framescore-model/1 directory (pipeline.skops)."""
+    import skops.io as sio
+
+    import framescore
+    from framescore.corpus import sha256_file
+
+    model = framescore.load()
+    target.mkdir()
+    sio.dump(model.pipeline, target / "pipeline.skops")
+    manifest = {**model.manifest, "format": "framescore-model/1",
+                "files": {"pipeline.skops": sha256_file(target / "pipeline.skops")}}
+    (target / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return target
+
+
+def run(args: argparse.Namespace) -> str:
+    started = machine()
+    framescore_cmd = shutil.which("framescore") or sys.exit("framescore is not on PATH")
+    with tempfile.TemporaryDirectory() as tmp:
+        article = Path(tmp) / "one.txt"
+        article.write_text("The council said it met on Monday.\n", encoding="utf-8")
+        old = skops_copy(Path(tmp) / "v1")
+        commands = {
+            "`framescore --help` (no model)": [framescore_cmd, "--help"],
+            "one-record `score`, model.json": [framescore_cmd, "score", str(article)],
+            "one-record `score`, pipeline.skops": [framescore_cmd, "score", str(article),
+                                                    "--model", str(old)],
+        }
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        outputs: dict[str, bytes] = {}
+        for _ in range(args.repeat):
+            for name, command in commands.items():
+                start = time.perf_counter()
+                proc = subprocess.run(command, capture_output=True)
+                times[name].append(time.perf_counter() - start)
+                if proc.returncode:
+                    sys.exit(f"{name} failed: {proc.stderr.decode()}")
+                outputs[name] = proc.stdout
+    names = list(commands)
+    identical = outputs[names[1]] == outputs[names[2]]
+    median = {name: statistics.median(t) for name, t in times.items()}
+    rows = [[name, f"{median[name]:.2f}", f"{min(t):.2f}–{max(t):.2f}"]
+            for name, t in times.items()]
+    return "\n".join([
+        "### Start-up",
+        "",
+        started,
+        "",
+        f"`python benchmarks/startup.py --repeat {args.repeat}`: wall time of each command, "
+        f"{args.repeat} runs in turns",
+        "",
+        table(["command", "median (s)", "range (s)"], rows),
+        "",
+        f"model.json / pipeline.skops: **{median[names[1]] / median[names[2]]:.2f}×** the "
+        f"start-up (medians); {median[names[2]] - median[names[1]]:.2f} s saved per command; "
+        f"scores identical: **{'yes' if identical else 'NO'}**.",
+    ])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7, help="runs of each, in turns")
+    print(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
