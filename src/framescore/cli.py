@@ -401,7 +401,8 @@ def _init_worker(model) -> None:
     global _WORKER_MODEL
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # Pool.terminate() must end a worker
-    gc.freeze()  # the model was unpickled before this runs: keep it out of collections
+    _ = model.features.lexicon  # builds the lookup tables (never pickled) now, so that
+    gc.freeze()  # they, like the unpickled model, stay out of garbage collections
     _WORKER_MODEL = model
 
 
