@@ -369,38 +369,6 @@ def test_score_parallel_and_chunked_output_is_identical(runner, tmp_path, model_
     pd.testing.assert_frame_equal(pd.read_parquet(out1), pd.read_parquet(out2))
 
 
-def test_worker_results_are_compact_and_restored_exactly(runner, tmp_path, model_dir):
-    """A worker sends its scores without the label and with small integer types: 1,000
-    articles in less than a pipe holds (64 KB), so it need not wait for the parent to read.
-    The parent restores exactly the frame the worker had, at either level."""
-    import pickle
-
-    import numpy as np
-
-    model = framescore.load(model_dir)
-    texts, _ = _corpus()
-    many = (texts * (1000 // len(texts) + 1))[:1000]
-    for level in ("article", "sentence"):
-        for tables in ((), ("spans",)):
-            scores = cli._score_texts(model, many, level, tables)[0]
-            compact = cli._compact(scores)
-            assert "label" not in compact[0].columns
-            pd.testing.assert_frame_equal(cli._expanded(model, compact), scores)
-    scores = model.score(many)
-    assert len(pickle.dumps(cli._compact(scores))) < 64 * 1024 < len(pickle.dumps(scores))
-    wide = pd.DataFrame({"score": [0.1, 0.9], "label": ["neutral", "framed"],
-                         "logit": [-2.2, 2.2], "small": [-128, 127], "medium": [0, 40_000],
-                         "large": [0, 2**40]})
-    small, _ = cli._compact(wide)
-    assert [small[c].dtype for c in ("small", "medium", "large")] == [np.int8, np.int32,
-                                                                      np.int64]
-    pd.testing.assert_frame_equal(cli._expanded(model, cli._compact(wide)), wide)
-    table = write_csv(tmp_path / "many.csv", [{"text": t} for t in texts[:40]])
-    one, two = (invoke(runner, ["score", table, "--model", model_dir, "--level", "sentence",
-                                "--chunk-size", "1", *jobs]).stdout for jobs in ([], ["-j", "2"]))
-    assert one == two
-
-
 def test_score_writes_spans_and_contributions_that_explain_each_score(runner, tmp_path,
                                                                        model_dir):
     """--spans and --contributions: long tables joined to the scores on id; each record's

@@ -413,34 +413,7 @@ def _score_texts(model, texts: list[str], level: str, tables: tuple[str, ...]):
 
 
 def _worker_score(texts: list[str], level: str, tables: tuple[str, ...]):
-    scored = _score_texts(_WORKER_MODEL, texts, level, tables)
-    return None if scored is None else (_compact(scored[0]), *scored[1:])
-
-
-def _compact(scores):
-    """A worker's scores made small to send: without ``label`` (the parent derives it from
-    ``score``, see :func:`_expanded`) and with each integer column in the smallest type that
-    holds its values. 1,000 articles pickle to ~30 KB instead of ~128 KB: less than a pipe
-    holds (64 KB), so a worker hands its result over without waiting for the parent to read.
-    """
-    import numpy as np
-
-    small = {}
-    for name in scores.columns:
-        values = scores[name].to_numpy()
-        if values.dtype.kind == "i" and values.size:
-            lo, hi = values.min(), values.max()
-            small[name] = next(t for t in (np.int8, np.int16, np.int32, values.dtype)
-                               if np.iinfo(t).min <= lo and hi <= np.iinfo(t).max)
-    return scores.drop(columns="label").astype(small), scores.dtypes.to_dict()
-
-
-def _expanded(model, compact):
-    """The scores that :func:`_compact` made small, as the worker had them."""
-    small, dtypes = compact
-    frame = small.astype({name: dtypes[name] for name in small.columns})
-    frame.insert(list(dtypes).index("label"), "label", model.label(frame["score"]))
-    return frame
+    return _score_texts(_WORKER_MODEL, texts, level, tables)
 
 
 def scored_chunks(chunks: Iterator[list[Record]], model, level: str, pool=None,
@@ -481,18 +454,10 @@ def scored_chunks(chunks: Iterator[list[Record]], model, level: str, pool=None,
         while pending and (in_flight >= 4 * jobs or pending[0][1].ready()):
             done, result = pending.popleft()
             in_flight -= isinstance(result, AsyncResult)
-            yield done, _result(model, result)
+            yield done, result.get()
     while pending:
         done, result = pending.popleft()
-        yield done, _result(model, result)
-
-
-def _result(model, result):
-    """A chunk's (scores, *tables): scored in the parent, or by a worker (compact scores)."""
-    scored = result.get()
-    if isinstance(result, _Done) or scored is None:
-        return scored
-    return (_expanded(model, scored[0]), *scored[1:])
+        yield done, result.get()
 
 
 @dataclass(frozen=True)
