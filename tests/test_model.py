@@ -398,6 +398,15 @@ def test_missing_or_foreign_manifest_is_refused(saved, tmp_path):
         load(foreign)
 
 
+@pytest.mark.parametrize("threshold", [None, "0.5", 1.5, -0.1])
+def test_manifest_without_a_valid_threshold_is_refused(saved, threshold):
+    manifest = json.loads((saved / MANIFEST_FILE).read_text())
+    manifest["threshold"] = threshold
+    (saved / MANIFEST_FILE).write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="threshold must be a number from 0 to 1"):
+        load(saved)
+
+
 def test_model_from_another_sklearn_version_loads(model, saved):
     """The model file is plain data: the scikit-learn version that wrote it does not matter."""
     manifest = json.loads((saved / MANIFEST_FILE).read_text())

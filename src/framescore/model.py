@@ -300,6 +300,10 @@ def verify(path: str | Path) -> dict:
         raise ModelError(f"{manifest_path}: malformed manifest ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("format") not in (FORMAT, SKOPS_FORMAT):
         raise ModelError(f"{manifest_path}: not a {FORMAT} (or {SKOPS_FORMAT}) manifest")
+    threshold = manifest.get("threshold")
+    if not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
+        raise ModelError(f"{manifest_path}: the threshold must be a number from 0 to 1, "
+                         f"not {threshold!r}")
     model_file = _model_file(manifest)
     files = manifest.get("files")
     if not isinstance(files, dict) or model_file not in files:
