@@ -671,27 +671,19 @@ def skops_model(tmp_path, model) -> Path:
     return save_skops_model(model, tmp_path / "v1")
 
 
-def test_pickle_in_place_of_the_model_file_never_runs(runner, tmp_path, copied_model):
+@pytest.mark.parametrize(("directory", "name"), [("copied_model", MODEL_FILE),
+                                               ("skops_model", PIPELINE_FILE)])
+def test_pickle_in_place_of_the_model_file_never_runs(runner, tmp_path, request, directory,
+                                                       name):
+    model = request.getfixturevalue(directory)
     marker = tmp_path / "pwned"
-    (copied_model / MODEL_FILE).write_bytes(pickle.dumps(_Marker(marker)))
-    rehash(copied_model, MODEL_FILE)
-    verify(copied_model)  # the hashes match: only the file format can refuse it
-    with pytest.raises(ModelError, match=MODEL_FILE):
-        framescore.load(copied_model)
+    (model / name).write_bytes(pickle.dumps(_Marker(marker)))
+    rehash(model, name)
+    verify(model)  # the hashes match: only the file format can refuse it
+    with pytest.raises(ModelError, match=name):
+        framescore.load(model)
     art = write(tmp_path / "a.txt", "The council met.")
-    fails(runner, ["score", art, "--model", copied_model])
-    assert not marker.exists()
-
-
-def test_pickle_in_place_of_a_skops_pipeline_never_runs(runner, tmp_path, skops_model):
-    marker = tmp_path / "pwned"
-    (skops_model / PIPELINE_FILE).write_bytes(pickle.dumps(_Marker(marker)))
-    rehash(skops_model, PIPELINE_FILE)
-    verify(skops_model)
-    with pytest.raises(ModelError, match=PIPELINE_FILE):
-        framescore.load(skops_model)
-    art = write(tmp_path / "a.txt", "The council met.")
-    fails(runner, ["score", art, "--model", skops_model])
+    fails(runner, ["score", art, "--model", model])
     assert not marker.exists()
 
 
