@@ -369,6 +369,31 @@ def test_score_parallel_and_chunked_output_is_identical(runner, tmp_path, model_
     pd.testing.assert_frame_equal(pd.read_parquet(out1), pd.read_parquet(out2))
 
 
+def test_workers_get_the_model_as_it_was_when_the_pool_was_asked_for(model_dir):
+    """The pool starts in a thread while the parent goes on using the model (its cached
+    properties fill in at first use): the workers' copy is taken at once, in the parent's
+    thread, so that nothing the parent does afterwards can change it or break its pickling
+    ("dictionary changed size during iteration")."""
+    model = framescore.load(model_dir)
+    threshold = model.threshold
+    with cli.worker_pool(model, 2) as pool:
+        model.threshold = 1.0  # after the pool was asked for: the workers must not see it
+        k = 0
+        while not pool.starting.done():  # attributes come and go while the pool starts
+            if (k // 100) % 2:
+                model.__dict__.pop(f"_scratch{k % 100}", None)
+            else:
+                model.__dict__[f"_scratch{k % 100}"] = k
+            k += 1
+        texts = ["The regime's thugs slammed protesters, officials claimed."] * 4
+        task = pool.starting.result().apply_async(cli._worker_score, (texts, "article", ()))
+        (scores,) = task.get(timeout=120)
+    assert k > 0
+    expected = framescore.load(model_dir).score(texts)
+    assert threshold < 1.0 and (scores["label"] == expected["label"]).all()
+    assert scores["logit"].tolist() == expected["logit"].tolist()
+
+
 def test_score_writes_spans_and_contributions_that_explain_each_score(runner, tmp_path,
                                                                        model_dir):
     """--spans and --contributions: long tables joined to the scores on id; each record's

@@ -395,12 +395,15 @@ def read_chunks(files: list[_Input], *, text_col: str, id_col: str | None, sep: 
 _WORKER_MODEL = None
 
 
-def _init_worker(model) -> None:
-    """Pool initializer: keep the parent's model (loaded and verified there, sent pickled
-    through the pool's pipe: no model file is read)."""
+def _init_worker(pickled_model: bytes) -> None:
+    """Pool initializer: keep the parent's model (loaded and verified there, pickled by it
+    and sent through the pool's pipe: no model file is read)."""
+    import pickle
+
     global _WORKER_MODEL
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # Pool.terminate() must end a worker
+    model = pickle.loads(pickled_model)
     _ = model.features.lexicon  # builds the lookup tables (never pickled) now, so that
     gc.freeze()  # they, like the unpickled model, stay out of garbage collections
     _WORKER_MODEL = model
@@ -496,12 +499,16 @@ def worker_pool(model, jobs: int) -> Iterator[_Workers]:
 
     Creating a pool blocks until the fork server is up (it imports framescore, which takes
     seconds), so it is created in a thread while the parent goes on scoring the first chunks.
+    The model is pickled here, at once: pickled in that thread, it could change under the
+    pickler while the parent uses it (a cached property filled in at first use).
     """
+    import pickle
     from concurrent.futures import ThreadPoolExecutor
 
+    pickled = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
     with ThreadPoolExecutor(1) as starter:
         starting = starter.submit(worker_context().Pool, jobs, initializer=_init_worker,
-                                  initargs=(model,))
+                                  initargs=(pickled,))
         try:
             yield _Workers(starting, jobs)
         finally:
