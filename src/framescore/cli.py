@@ -217,8 +217,8 @@ def _loading() -> Iterator[None]:
 
     Importing scikit-learn, SciPy and NLTK and loading a model make about a million
     long-lived objects; with the collector on, its full collections walk them again and
-    again as they grow (0.5–0.9 s of a 4–5 s start-up). Frozen, they are left out of later
-    collections.
+    again as they grow (0.5–0.9 s, when the start-up took 4–5 s). Frozen, they are left out
+    of later collections.
     """
     gc.disable()
     try:
