@@ -4,7 +4,7 @@ Both score the same BABE sentences (replicated) from the same file; the outputs 
 byte-identical. Wall times include start-up (loading the model, and with ``-j 2`` starting the
 worker processes). The runs are repeated ``--repeat`` times in turns (one of each, then
 again), so that a slow spell of a shared machine falls on all of them; the speed-up compares
-the best run of each.
+the best run of each, and is also given turn by turn (each turn's runs one after the other).
 
 The machine's own ceiling is measured in the same turns: ``--jobs`` separate ``-j 1``
 processes started together, each on the whole input. Their throughput over one ``-j 1``
@@ -64,6 +64,9 @@ def run(args: argparse.Namespace) -> str:
     one = best["-j 1"]
     speedup = one / best[f"-j {args.jobs}"]
     ceiling = args.jobs * one / best[side]
+    # the same ratios turn by turn: runs next to each other share the machine's spell
+    turns = [(t1 / tn, args.jobs * t1 / ts) for t1, tn, ts
+             in zip(runs["-j 1"], runs[f"-j {args.jobs}"], runs[side], strict=True)]
     work = {name: args.sentences * (args.jobs if name == side else 1) for name in runs}
     rows = [[name, f"{best[name]:.1f}", ", ".join(f"{t:.1f}" for t in runs[name]),
              f"{work[name] / best[name]:,.0f}"] for name in runs]
@@ -84,7 +87,8 @@ def run(args: argparse.Namespace) -> str:
         f"Speed-up: **{speedup:.2f}×** (target ≥ {TARGET}×: "
         f"{'met' if speedup >= TARGET else 'not met'}); outputs identical: "
         f"**{'yes' if identical else 'NO'}**. The machine's ceiling for {args.jobs} processes "
-        f"of this workload (side by side, nothing shared): {ceiling:.2f}×.",
+        f"of this workload (side by side, nothing shared): {ceiling:.2f}×. Turn by turn "
+        "(speed-up / ceiling): " + ", ".join(f"{a:.2f}× / {b:.2f}×" for a, b in turns) + ".",
     ])
 
 
