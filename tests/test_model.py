@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -440,6 +441,24 @@ def test_skops_model_from_another_sklearn_version_is_refused(skops_dir):
     (skops_dir / MANIFEST_FILE).write_text(json.dumps(manifest))
     with pytest.raises(ModelError, match=r"scikit-learn 0\.20\.0.*save it again"):
         load(skops_dir)
+
+
+def test_skops_model_without_skops_says_how_to_get_it(skops_dir, monkeypatch):
+    """skops is an optional extra: without it, an old directory is refused with the
+    command that installs it, at the CLI as one line with exit code 1."""
+    from click.testing import CliRunner
+    from conftest import assert_one_line_error, invoke
+
+    monkeypatch.setitem(sys.modules, "skops", None)  # import skops raises ImportError
+    monkeypatch.setitem(sys.modules, "skops.io", None)
+    with pytest.raises(ModelError, match=r"pipeline\.skops: .*pip install 'framescore\[skops\]'"):
+        load(skops_dir)
+    article = skops_dir.parent / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    result = invoke(CliRunner(), ["score", article, "--model", skops_dir], code=1)
+    assert_one_line_error(result, "framescore[skops]")
+    monkeypatch.undo()
+    assert np.isfinite(load(skops_dir).logits([ARTICLE])).all()  # with skops it loads
 
 
 def test_untrusted_types_are_refused(skops_dir, texts_labels):

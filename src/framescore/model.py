@@ -16,8 +16,9 @@ A saved model is a directory:
 
 :func:`load` checks the manifest and the file hashes *before* anything is read as a model, and
 refuses a model that does not match. It also reads the older ``framescore-model/1``
-directories (``pipeline.skops``, read with skops and an allow-list of types, and only with the
-scikit-learn version that wrote it); :meth:`FramingModel.save` writes the current format.
+directories (``pipeline.skops``, read with skops, the optional extra ``framescore[skops]``,
+and an allow-list of types, and only with the scikit-learn version that wrote it);
+:meth:`FramingModel.save` writes the current format.
 """
 
 from __future__ import annotations
@@ -349,7 +350,13 @@ def load(path: str | Path | None = None) -> FramingModel:
 
 def _load_skops(file: Path) -> Pipeline:
     """The pipeline of a ``framescore-model/1`` file, read by skops with the allow-list."""
-    import skops.io as sio
+    try:
+        import skops.io as sio
+    except ImportError:
+        raise ModelError(f"{file}: a {SKOPS_FORMAT} model (framescore 0.1) loads only with "
+                         "skops: pip install 'framescore[skops]', then "
+                         "framescore.load(DIR).save(NEW_DIR) writes the current format, "
+                         "which needs no skops") from None
 
     try:
         untrusted = sio.get_untrusted_types(file=file)
