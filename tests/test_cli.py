@@ -386,8 +386,8 @@ def test_workers_get_the_model_as_it_was_when_the_pool_was_asked_for(model_dir):
                 model.__dict__[f"_scratch{k % 100}"] = k
             k += 1
         texts = ["The regime's thugs slammed protesters, officials claimed."] * 4
-        task = pool.starting.result().apply_async(cli._worker_score, (texts, "article", ()))
-        (scores,) = task.get(timeout=120)
+        task = pool.starting.result().submit(cli._worker_score, texts, "article", ())
+        (scores,) = task.result(timeout=120)
     assert k > 0
     expected = framescore.load(model_dir).score(texts)
     assert threshold < 1.0 and (scores["label"] == expected["label"]).all()
@@ -885,8 +885,7 @@ def test_worker_pool_scores_chunks_in_order(model_dir):
     chunks = [records[k : k + 3] for k in range(0, len(records), 3)]
     serial = list(cli.scored_chunks(iter(chunks), model, "article"))
     with cli.worker_pool(model, 2) as pool:
-        pool.starting.result().apply_async(cli._worker_score,
-                                           (["warm."], "article", ())).get()
+        pool.starting.result().submit(cli._worker_score, ["warm."], "article", ()).result()
         parallel = list(cli.scored_chunks(iter(chunks), model, "article", pool))
     assert [c for c, _ in parallel] == chunks
     for (_, (a,)), (_, (b,)) in zip(serial, parallel, strict=True):
@@ -901,6 +900,6 @@ def test_workers_score_with_the_parents_model(model_dir, tmp_path):
     shutil.rmtree(copy)
     texts = ["The council met on Tuesday.", "Critics claimed the plan was a disaster."]
     with cli.worker_pool(model, 2) as pool:
-        (got,) = pool.starting.result().apply_async(cli._worker_score,
-                                                    (texts, "article", ())).get()
+        (got,) = pool.starting.result().submit(cli._worker_score, texts, "article",
+                                               ()).result()
     pd.testing.assert_frame_equal(got, model.score(texts))

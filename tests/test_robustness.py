@@ -632,6 +632,55 @@ def test_killed_run_leaves_no_output(tmp_path, model_dir, sig, jobs):
     assert sorted(p.name for p in out_dir.iterdir()) == []  # no output, errors or temp file
 
 
+def _children(pid: int) -> set[int]:
+    """Ids of the processes whose parent is ``pid`` (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except OSError:  # ended meanwhile
+            continue
+        if parent == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_a_killed_worker_fails_the_run_at_once(tmp_path, model_dir):
+    """A -j worker killed midway (as by the out-of-memory killer) ends the run at once with
+    one error line and exit code 1, leaving no output: the chunk it held is lost, and the
+    run must neither wait for it forever nor write the output without it."""
+    data = _news_jsonl(tmp_path / "news.jsonl", 40_000)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    env = {**os.environ, "FRAMESCORE_MODEL": str(model_dir)}
+    env.pop("FRAMESCORE_DEBUG", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "framescore", "score", str(data), "-o",
+         str(out_dir / "scores.jsonl"), "--on-error", "skip", "--chunk-size", "100", "-j",
+         "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        workers: set[int] = set()
+        while len(workers) < 2:  # the fork server's children (the parent's grandchildren)
+            assert proc.poll() is None, "finished before a worker could be killed"
+            assert time.monotonic() < deadline, "no workers within 120 s"
+            time.sleep(0.05)
+            workers = {w for child in _children(proc.pid) for w in _children(child)}
+        os.kill(min(workers), signal.SIGKILL)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    lines = stderr.decode().strip().splitlines()
+    assert proc.returncode == 1, lines
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("framescore: error: a worker process stopped unexpectedly")
+    assert sorted(p.name for p in out_dir.iterdir()) == []  # no output, errors or temp file
+
+
 @pytest.mark.slow
 def test_explain_is_deterministic_across_processes(tmp_path, model_dir):
     """The same input gives byte-identical output in fresh processes with different hash

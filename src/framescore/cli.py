@@ -396,13 +396,13 @@ _WORKER_MODEL = None
 
 
 def _init_worker(pickled_model: bytes) -> None:
-    """Pool initializer: keep the parent's model (loaded and verified there, pickled by it
+    """Worker initializer: keep the parent's model (loaded and verified there, pickled by it
     and sent through the pool's pipe: no model file is read)."""
     import pickle
 
     global _WORKER_MODEL
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # Pool.terminate() must end a worker
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # _stop_workers must end a worker
     model = pickle.loads(pickled_model)
     _ = model.features.lexicon  # builds the lookup tables (never pickled) now, so that
     gc.freeze()  # they, like the unpickled model, stay out of garbage collections
@@ -436,7 +436,8 @@ def scored_chunks(chunks: Iterator[list[Record]], model, level: str, pool=None,
             texts = [r.text for r in chunk if r.text is not None]
             yield chunk, _score_texts(model, texts, level, tables)
         return
-    from multiprocessing.pool import AsyncResult
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
 
     # Until the pool is up and a worker has returned a result, the parent scores chunks
     # itself instead of waiting.
@@ -444,28 +445,33 @@ def scored_chunks(chunks: Iterator[list[Record]], model, level: str, pool=None,
     pending: deque = deque()  # (chunk, result), in input order
     in_flight = 0  # chunks handed to the workers and not yet taken back
     started = False
-    for chunk in chunks:
-        texts = [r.text for r in chunk if r.text is not None]
-        started = started or any(r.ready() for _, r in pending if isinstance(r, AsyncResult))
-        if ((not pool.starting.done() or (not started and in_flight >= jobs))
-                and len(pending) < _MAX_LOCAL_CHUNKS):
-            pending.append((chunk, _Done(_score_texts(model, texts, level, tables))))
-        else:
-            task = pool.starting.result().apply_async(_worker_score, (texts, level, tables))
-            pending.append((chunk, task))
-            in_flight += 1
-        while pending and (in_flight >= 4 * jobs or pending[0][1].ready()):
+    try:
+        for chunk in chunks:
+            texts = [r.text for r in chunk if r.text is not None]
+            started = started or any(r.done() for _, r in pending if isinstance(r, Future))
+            if ((not pool.starting.done() or (not started and in_flight >= jobs))
+                    and len(pending) < _MAX_LOCAL_CHUNKS):
+                pending.append((chunk, _Done(_score_texts(model, texts, level, tables))))
+            else:
+                task = pool.starting.result().submit(_worker_score, texts, level, tables)
+                pending.append((chunk, task))
+                in_flight += 1
+            while pending and (in_flight >= 4 * jobs or pending[0][1].done()):
+                done, result = pending.popleft()
+                in_flight -= isinstance(result, Future)
+                yield done, result.result()
+        while pending:
             done, result = pending.popleft()
-            in_flight -= isinstance(result, AsyncResult)
-            yield done, result.get()
-    while pending:
-        done, result = pending.popleft()
-        yield done, result.get()
+            yield done, result.result()
+    except BrokenProcessPool:
+        raise RuntimeError("a worker process stopped unexpectedly (killed, perhaps for lack "
+                           "of memory); no output was written: run again, perhaps with "
+                           "fewer -j jobs or a smaller --chunk-size") from None
 
 
 @dataclass(frozen=True)
 class _Workers:
-    starting: Future  # of the multiprocessing pool
+    starting: Future  # of the ProcessPoolExecutor, its workers started
     jobs: int
 
 
@@ -497,22 +503,49 @@ def worker_pool(model, jobs: int) -> Iterator[_Workers]:
     """Start ``jobs`` worker processes, each with a copy of ``model``, in the background;
     stop them at exit.
 
-    Creating a pool blocks until the fork server is up (it imports framescore, which takes
-    seconds), so it is created in a thread while the parent goes on scoring the first chunks.
-    The model is pickled here, at once: pickled in that thread, it could change under the
-    pickler while the parent uses it (a cached property filled in at first use).
+    A worker that dies (killed, out of memory) fails the run at once: a
+    ``ProcessPoolExecutor`` fails every pending chunk (``BrokenProcessPool``), where a
+    ``multiprocessing.Pool`` would wait forever for its chunk, and then again, when stopped,
+    for a lock the dead worker held.
+
+    Starting a worker blocks until the fork server is up (it imports framescore, which takes
+    seconds), so the workers are started in a thread while the parent goes on scoring the
+    first chunks. The model is pickled here, at once: pickled in that thread, it could change
+    under the pickler while the parent uses it (a cached property filled in at first use).
     """
     import pickle
     from concurrent.futures import ThreadPoolExecutor
 
     pickled = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
     with ThreadPoolExecutor(1) as starter:
-        starting = starter.submit(worker_context().Pool, jobs, initializer=_init_worker,
-                                  initargs=(pickled,))
+        starting = starter.submit(_start_workers, jobs, pickled)
         try:
             yield _Workers(starting, jobs)
         finally:
-            starting.result().terminate()
+            _stop_workers(starting.result())
+
+
+def _start_workers(jobs: int, pickled_model: bytes):
+    """A process pool of ``jobs`` workers, all started (they are otherwise started one by one,
+    by the submissions that find none idle)."""
+    from concurrent.futures import ProcessPoolExecutor, wait
+
+    executor = ProcessPoolExecutor(jobs, mp_context=worker_context(), initializer=_init_worker,
+                                   initargs=(pickled_model,))
+    wait([executor.submit(int) for _ in range(jobs)])
+    return executor
+
+
+def _stop_workers(executor) -> None:
+    """End the workers now, busy or not (on an error or Ctrl-C, their chunks are not wanted;
+    after a complete run they are idle)."""
+    terminate = getattr(executor, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:
+        terminate()
+    else:
+        for process in list((executor._processes or {}).values()):
+            process.terminate()
+    executor.shutdown(wait=True, cancel_futures=True)
 
 
 #: At most this many chunks are scored in the parent while the worker processes start.
@@ -520,16 +553,16 @@ _MAX_LOCAL_CHUNKS = 64
 
 
 class _Done:
-    """A chunk scored in the parent, with the ``ready``/``get`` of a pool's AsyncResult."""
+    """A chunk scored in the parent, with the ``done``/``result`` of a worker's Future."""
 
     def __init__(self, result):
-        self.result = result
+        self._result = result
 
-    def ready(self) -> bool:
+    def done(self) -> bool:
         return True
 
-    def get(self):
-        return self.result
+    def result(self):
+        return self._result
 
 
 def _scored_on_cluster(chunks: Iterator[list[Record]], model, level: str, scheduler: str,
