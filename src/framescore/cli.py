@@ -465,8 +465,8 @@ def scored_chunks(chunks: Iterator[list[Record]], model, level: str, pool=None,
             yield done, result.result()
     except BrokenProcessPool:
         raise RuntimeError("a worker process stopped unexpectedly (killed, perhaps for lack "
-                           "of memory); no output was written: run again, perhaps with "
-                           "fewer -j jobs or a smaller --chunk-size") from None
+                           "of memory); run again, perhaps with fewer -j jobs or a smaller "
+                           "--chunk-size") from None
 
 
 @dataclass(frozen=True)
@@ -532,7 +532,7 @@ def _start_workers(jobs: int, pickled_model: bytes):
 
     executor = ProcessPoolExecutor(jobs, mp_context=worker_context(), initializer=_init_worker,
                                    initargs=(pickled_model,))
-    wait([executor.submit(int) for _ in range(jobs)])
+    wait([executor.submit(int) for _ in range(jobs)])  # int() is 0: a task that does nothing
     return executor
 
 
