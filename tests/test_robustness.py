@@ -594,7 +594,7 @@ def _news_jsonl(path: Path, n: int) -> Path:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("sig", "jobs"), [(signal.SIGINT, 1), (signal.SIGTERM, 1),
-                                           (signal.SIGTERM, 2)])
+                                           (signal.SIGINT, 2), (signal.SIGTERM, 2)])
 def test_killed_run_leaves_no_output(tmp_path, model_dir, sig, jobs):
     """A real ``framescore score`` process interrupted (Ctrl-C) or killed (SIGTERM) midway,
     after it has started writing: neither the output nor the errors file appears, and no
