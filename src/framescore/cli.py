@@ -436,32 +436,33 @@ def scored_chunks(chunks: Iterator[list[Record]], model, level: str, pool=None,
             texts = [r.text for r in chunk if r.text is not None]
             yield chunk, _score_texts(model, texts, level, tables)
         return
-    from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
     # Until the pool is up and a worker has returned a result, the parent scores chunks
     # itself instead of waiting.
     jobs = pool.jobs
-    pending: deque = deque()  # (chunk, result), in input order
+    pending: deque = deque()  # (chunk, its Future, whether a worker has it), in input order
     in_flight = 0  # chunks handed to the workers and not yet taken back
     started = False
     try:
         for chunk in chunks:
             texts = [r.text for r in chunk if r.text is not None]
-            started = started or any(r.done() for _, r in pending if isinstance(r, Future))
+            started = started or any(remote and f.done() for _, f, remote in pending)
             if ((not pool.starting.done() or (not started and in_flight >= jobs))
                     and len(pending) < _MAX_LOCAL_CHUNKS):
-                pending.append((chunk, _Done(_score_texts(model, texts, level, tables))))
+                scored = Future()
+                scored.set_result(_score_texts(model, texts, level, tables))
+                pending.append((chunk, scored, False))
             else:
                 task = pool.starting.result().submit(_worker_score, texts, level, tables)
-                pending.append((chunk, task))
+                pending.append((chunk, task, True))
                 in_flight += 1
             while pending and (in_flight >= 4 * jobs or pending[0][1].done()):
-                done, result = pending.popleft()
-                in_flight -= isinstance(result, Future)
+                done, result, remote = pending.popleft()
+                in_flight -= remote
                 yield done, result.result()
         while pending:
-            done, result = pending.popleft()
+            done, result, _ = pending.popleft()
             yield done, result.result()
     except BrokenProcessPool:
         raise RuntimeError("a worker process stopped unexpectedly (killed, perhaps for lack "
@@ -550,19 +551,6 @@ def _stop_workers(executor) -> None:
 
 #: At most this many chunks are scored in the parent while the worker processes start.
 _MAX_LOCAL_CHUNKS = 64
-
-
-class _Done:
-    """A chunk scored in the parent, with the ``done``/``result`` of a worker's Future."""
-
-    def __init__(self, result):
-        self._result = result
-
-    def done(self) -> bool:
-        return True
-
-    def result(self):
-        return self._result
 
 
 def _scored_on_cluster(chunks: Iterator[list[Record]], model, level: str, scheduler: str,
