@@ -30,6 +30,7 @@ import sys
 import time
 import warnings
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -592,27 +593,38 @@ def _news_jsonl(path: Path, n: int) -> Path:
     return path
 
 
+@contextmanager
+def _long_score_run(tmp_path: Path, model_dir, jobs: int):
+    """(process, output folder) of a real ``framescore score -j JOBS`` of 40,000 records to
+    ``out/scores.jsonl``, started with the default SIGINT disposition, as from a terminal (a
+    shell runs background jobs, ``pytest &``, with SIGINT ignored, which their children
+    inherit); killed at exit if still running."""
+    data = _news_jsonl(tmp_path / "news.jsonl", 40_000)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    env = {**os.environ, "FRAMESCORE_MODEL": str(model_dir), "PYTHONUNBUFFERED": "1"}
+    env.pop("FRAMESCORE_DEBUG", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "framescore", "score", str(data), "-o",
+         str(out_dir / "scores.jsonl"), "--on-error", "skip", "--chunk-size", "100", "-j",
+         str(jobs)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        yield proc, out_dir
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("sig", "jobs"), [(signal.SIGINT, 1), (signal.SIGTERM, 1),
                                            (signal.SIGINT, 2), (signal.SIGTERM, 2)])
 def test_killed_run_leaves_no_output(tmp_path, model_dir, sig, jobs):
     """A real ``framescore score`` process interrupted (Ctrl-C) or killed (SIGTERM) midway,
     after it has started writing: neither the output nor the errors file appears, and no
-    temporary file stays behind. The child gets the default SIGINT disposition, as from a
-    terminal: a shell runs background jobs (``pytest &``) with SIGINT ignored, which their
-    children inherit (and framescore, like any program, then ignores Ctrl-C)."""
-    data = _news_jsonl(tmp_path / "news.jsonl", 40_000)
-    out_dir = tmp_path / "out"
-    out_dir.mkdir()
-    out = out_dir / "scores.jsonl"
-    env = {**os.environ, "FRAMESCORE_MODEL": str(model_dir), "PYTHONUNBUFFERED": "1"}
-    env.pop("FRAMESCORE_DEBUG", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "framescore", "score", str(data), "-o", str(out), "--on-error",
-         "skip", "--chunk-size", "100", "-j", str(jobs)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    try:
+    temporary file stays behind."""
+    with _long_score_run(tmp_path, model_dir, jobs) as (proc, out_dir):
         deadline = time.monotonic() + 120
         while not any(p.stat().st_size > 0 for p in out_dir.glob(".scores.jsonl.*.part")):
             assert proc.poll() is None, "finished before it could be interrupted"
@@ -620,10 +632,6 @@ def test_killed_run_leaves_no_output(tmp_path, model_dir, sig, jobs):
             time.sleep(0.05)
         proc.send_signal(sig)
         _, stderr = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
     stderr = stderr.decode()
     assert proc.returncode == 128 + sig, stderr
     assert "Traceback" not in stderr
@@ -651,16 +659,7 @@ def test_a_killed_worker_fails_the_run_at_once(tmp_path, model_dir):
     """A -j worker killed midway (as by the out-of-memory killer) ends the run at once with
     one error line and exit code 1, leaving no output: the chunk it held is lost, and the
     run must neither wait for it forever nor write the output without it."""
-    data = _news_jsonl(tmp_path / "news.jsonl", 40_000)
-    out_dir = tmp_path / "out"
-    out_dir.mkdir()
-    env = {**os.environ, "FRAMESCORE_MODEL": str(model_dir)}
-    env.pop("FRAMESCORE_DEBUG", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "framescore", "score", str(data), "-o",
-         str(out_dir / "scores.jsonl"), "--on-error", "skip", "--chunk-size", "100", "-j",
-         "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
-    try:
+    with _long_score_run(tmp_path, model_dir, 2) as (proc, out_dir):
         deadline = time.monotonic() + 120
         workers: set[int] = set()
         while len(workers) < 2:  # the fork server's children (the parent's grandchildren)
@@ -670,10 +669,6 @@ def test_a_killed_worker_fails_the_run_at_once(tmp_path, model_dir):
             workers = {w for child in _children(proc.pid) for w in _children(child)}
         os.kill(min(workers), signal.SIGKILL)
         _, stderr = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
     lines = stderr.decode().strip().splitlines()
     assert proc.returncode == 1, lines
     assert len(lines) == 1, lines
