@@ -435,6 +435,39 @@ def test_skops_model_loads_and_saves_as_the_current_format(model, skops_dir, tmp
     assert np.array_equal(upgraded.logits([ARTICLE, *FRAMED]), model.logits([ARTICLE, *FRAMED]))
 
 
+def test_skops_model_converted_in_place_keeps_no_skops_file(model, skops_dir):
+    load(skops_dir).save(skops_dir)
+    assert sorted(p.name for p in skops_dir.iterdir()) == ["MODEL_CARD.md", "manifest.json",
+                                                          "model.json"]
+    converted = load(skops_dir)
+    assert converted.manifest["format"] == "framescore-model/2"
+    assert sorted(converted.manifest["files"]) == ["MODEL_CARD.md", "model.json"]
+    assert np.array_equal(converted.logits([ARTICLE]), model.logits([ARTICLE]))
+
+
+def test_saving_over_a_model_leaves_none_of_its_files(model, saved, texts_labels):
+    texts, y = texts_labels
+    other = train(texts, y, cv=0, C=0.1)  # a new model, with no card
+    other.save(saved)
+    assert not (saved / "MODEL_CARD.md").exists()  # the card described the old model
+    reloaded = load(saved)
+    assert list(reloaded.manifest["files"]) == ["model.json"]
+    assert np.array_equal(reloaded.logits([ARTICLE]), other.logits([ARTICLE]))
+    assert not np.array_equal(reloaded.logits([ARTICLE]), model.logits([ARTICLE]))
+
+
+def test_a_save_cut_short_leaves_a_directory_that_does_not_load(model, saved, monkeypatch):
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("framescore.model.sha256_file", disk_full)
+    with pytest.raises(OSError):
+        model.save(saved, card="# new card\n")
+    monkeypatch.undo()
+    with pytest.raises(ModelError, match=r"no manifest\.json"):
+        load(saved)
+
+
 def test_skops_model_from_another_sklearn_version_is_refused(skops_dir):
     manifest = json.loads((skops_dir / MANIFEST_FILE).read_text())
     manifest["sklearn_version"] = "0.20.0"

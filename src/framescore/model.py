@@ -201,6 +201,11 @@ class FramingModel:
         versions and command of a loaded model), with ``manifest`` added on top; a model
         loaded from a ``framescore-model/1`` directory gets a ``converted`` entry. Without
         ``card``, a loaded model's card is written again.
+
+        Saving over a model directory replaces framescore's files there, and removes those
+        this model has not (another model's card, a ``framescore-model/1`` model file). The
+        manifest is removed first and written last: a save cut short leaves a directory
+        that fails to load for want of a manifest.
         """
         path = Path(path)
         if not card and self.path is not None and (self.path / CARD_FILE).is_file():
@@ -208,6 +213,8 @@ class FramingModel:
         data = json.dumps(_plain_data(self.pipeline), ensure_ascii=False, allow_nan=False,
                           separators=(",", ":"))
         path.mkdir(parents=True, exist_ok=True)
+        for name in (MANIFEST_FILE, PIPELINE_FILE, *(() if card else (CARD_FILE,))):
+            (path / name).unlink(missing_ok=True)
         (path / MODEL_FILE).write_text(data + "\n", encoding="utf-8")
         info = {
             "framescore_version": __version__,
