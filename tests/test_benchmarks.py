@@ -1,0 +1,88 @@
+"""The benchmark scripts run as benchmarks/RESULTS.md says, at a tiny scale, and print the
+figures it records. No timing is asserted here (the figures come from full-size runs); these
+tests keep the documented commands working. They read BABE from ../shared, as the scripts do.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
+
+
+def run_script(*args: str) -> str:
+    """stdout of ``python benchmarks/SCRIPT ARGS``, with this environment's ``framescore`` on
+    PATH (the scripts that time the CLI run it as a command)."""
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run([sys.executable, *args], cwd=BENCHMARKS, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+@pytest.fixture(autouse=True)
+def _needs_shared(shared_dir):
+    """Every script reads BABE from ../shared."""
+
+
+def test_throughput_reports_every_workload_against_the_reference():
+    out = run_script("throughput.py", "--scale", "0.01", "--repeat", "1", "--parts", "2")
+    assert "`python benchmarks/throughput.py --scale 0.01 --repeat 1 --parts 2`" in out
+    for workload in ("scoring, sentences", "scoring, articles",
+                     "explanation with spans, batch, sentences",
+                     "explanation with spans, batch, articles",
+                     "explanation with spans, one text at a time, sentences",
+                     "explanation with spans, one text at a time, articles"):
+        row = next(line for line in out.splitlines() if line.startswith(f"| {workload} |"))
+        assert re.search(r"\| \d+\.\d\d× \|", row) and re.search(r"≤ \d\.\d× (met|not met)", row)
+    assert "| scoring, sentences | 1,000 | 1,000 |" in out
+    assert "| scoring, articles | 100 | 3,000 |" in out
+
+
+def test_lexicon_size_reports_the_paired_ratio():
+    out = run_script("lexicon_size.py", "--scale", "0.01", "--repeat", "2", "--parts", "2")
+    assert re.search(r"\| shipped \| [\d,]+ \| [\d,]+ \|", out)
+    assert re.search(r"\| 10× larger \| [\d,]+ \| [\d,]+ \|", out)
+    assert re.search(r"Ratio, the median of the 4 slice pairs: \*\*\d+\.\d\d×\*\* "
+                     r"\(quartiles \d+\.\d\d–\d+\.\d\d; of the best passes: \d+\.\d\d×\) "
+                     r"\(target ≤ 1\.2×: (met|not met)\)", out)
+
+
+def test_memory_reports_the_peak_of_each_size():
+    out = run_script("memory.py", "--sizes", "1", "300")
+    assert re.search(r"\| 1 \| [\d.]+ \| 1 \| .* \| \*\*\d+\*\* \|", out)
+    assert re.search(r"\| 300 \| [\d.]+ \| 300 \| .* \| \*\*\d+\*\* \|", out)
+    assert re.search(r"Peak RSS on 300 sentences: \*\*\d+ MB\*\*", out)
+
+
+def test_parallel_compares_outputs_and_reports_the_ceiling():
+    out = run_script("parallel.py", "--sentences", "3000", "--jobs", "2", "--repeat", "1")
+    assert "outputs identical: **yes**" in out
+    assert re.search(r"Speed-up: \*\*\d+\.\d\d×\*\*", out)
+    assert re.search(r"ceiling for 2 processes .*: \d+\.\d\d×", out)
+    for run in ("-j 1", "-j 2", "2 × -j 1 side by side"):
+        assert f"| {run} |" in out
+
+
+def test_startup_times_both_model_formats_with_identical_scores():
+    out = run_script("startup.py", "--repeat", "1")
+    assert "| one-record `score`, model.json |" in out
+    assert "| one-record `score`, pipeline.skops |" in out
+    assert "scores identical: **yes**" in out
+
+
+def test_profile_prints_pyinstruments_call_tree_of_score():
+    out = run_script("profile_score.py", "--depth", "4")
+    assert "`python benchmarks/profile_score.py --what score`" in out
+    tree = out.split("```")[1]
+    assert re.search(r"^└─ [\d.]+ FramingModel\.score  framescore/model\.py:\d+$", tree, re.M)
+
+
+def test_instructions_script_scores_without_valgrind():
+    run_script("instructions.py", "--calls", "1", "--sentences", "300")
