@@ -158,28 +158,29 @@ class FramingModel:
     def article_frame(self, batch: BatchAnalysis) -> pd.DataFrame:
         """:meth:`score`'s article-level table of an analyzed batch."""
         matrix, n_sent = batch.rows, batch.counts
-        frame = pd.DataFrame({"logit": self.intercept + matrix @ self.weights})
-        frame["sentences"] = n_sent
         summary = self._summary_columns
         values = matrix[:, list(summary.values())].toarray()  # all columns in one slice
-        frame[list(summary)] = np.rint(values * n_sent[:, None]).astype(int)
-        return self._with_scores(frame)
+        counts = np.rint(values * n_sent[:, None]).astype(int)
+        return self._scored_frame({
+            "logit": self.intercept + matrix @ self.weights, "sentences": n_sent,
+            **{name: counts[:, k] for k, name in enumerate(summary)}})
 
     def sentence_frame(self, batch: BatchAnalysis) -> pd.DataFrame:
         """:meth:`score`'s sentence-level table of an analyzed batch."""
         counts = batch.counts
         first = np.repeat(np.cumsum(counts) - counts, counts)  # each sentence's text's first
-        frame = pd.DataFrame({
+        return self._scored_frame({
             "text_index": np.repeat(np.arange(len(counts)), counts),
             "sentence": np.arange(len(first)) - first,
             "start": batch.bounds[:, 0], "end": batch.bounds[:, 1],
             "logit": self.intercept + batch.sentence_matrix @ self.weights})
-        return self._with_scores(frame)
 
-    def _with_scores(self, frame: pd.DataFrame) -> pd.DataFrame:
-        frame.insert(0, "score", _sigmoid(frame["logit"].to_numpy(dtype=float)))
-        frame.insert(1, "label", self.label(frame["score"]))
-        return frame
+    def _scored_frame(self, columns: dict) -> pd.DataFrame:
+        """``score`` and ``label`` (from ``columns["logit"]``), then ``columns``, in one
+        DataFrame built at once: adding columns one by one costs pandas more than scoring a
+        short text."""
+        score = _sigmoid(np.asarray(columns["logit"], dtype=float))
+        return pd.DataFrame({"score": score, "label": self.label(score), **columns})
 
     def explain(self, text: str):
         """An exact explanation of ``text``'s score (see :mod:`framescore.explain`)."""
