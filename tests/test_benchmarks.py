@@ -43,6 +43,11 @@ def test_throughput_reports_every_workload_against_the_reference():
         assert re.search(r"\| \d+\.\d\d× \|", row) and re.search(r"≤ \d\.\d× (met|not met)", row)
     assert "| scoring, sentences | 1,000 | 1,000 |" in out
     assert "| scoring, articles | 100 | 3,000 |" in out
+    # the second table: one text at a time against the reference one text at a time
+    for workload, n in (("scoring, sentences", 20), ("explanation with spans, sentences", 20),
+                        ("scoring, articles", 2), ("explanation with spans, articles", 2)):
+        assert re.search(rf"^\| {workload} \| {n} \| \d+\.\d\d \| \d+\.\d\d \| "
+                         r"\*\*\d+\.\d\d×\*\* \(\d+\.\d\d–\d+\.\d\d\) \|$", out, re.M), workload
 
 
 def test_lexicon_size_reports_the_paired_ratio():
