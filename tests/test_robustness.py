@@ -46,6 +46,7 @@ from hypothesis import strategies as st
 import framescore
 from framescore.corpus import DataError, not_utf8_error
 from framescore.explain import explain
+from framescore.lexicon import LexiconError, load_entries
 from framescore.model import MODEL_FILE, PIPELINE_FILE, ModelError, verify
 from framescore.text import TOKEN_RE, VOICES, segment
 
@@ -210,6 +211,33 @@ def test_non_utf8_jsonl_line_is_one_skipped_record(runner, tmp_path, model_dir):
     assert "3 records: 2 scored, 1 skipped" in r.stderr
     offset = data.index(b"\xe9")
     assert f"row 1: line 2: not valid UTF-8 (byte 0xe9 at offset {offset})" in r.stderr
+
+
+BOM_THEN_LATIN1 = b"\xef\xbb\xbfThe council met.\nLe caf\xe9 a rouvert.\n"
+
+
+@pytest.mark.parametrize("name", ["bom.txt", "bom.jsonl", "stdin"])
+def test_a_byte_order_mark_does_not_shift_the_invalid_byte(runner, tmp_path, model_dir, name):
+    """Decoding with utf-8-sig counts positions from after the BOM; the error still names the
+    invalid byte itself, its line and its offset in the file."""
+    data = BOM_THEN_LATIN1
+    if name == "bom.jsonl":
+        data = b'\xef\xbb\xbf{"text": "caf\xe9"}\n'
+    offset = data.index(b"\xe9")
+    line = data.count(b"\n", 0, offset) + 1
+    if name == "stdin":
+        r = invoke(runner, ["score", "-", "--model", model_dir], code=1, input=data)
+        assert_one_line_error(r, f"-:{line}: not valid UTF-8 (byte 0xe9 at offset {offset})")
+        return
+    path = write(tmp_path / name, data)
+    r = invoke(runner, ["score", path, "--model", model_dir], code=1)
+    assert_one_line_error(r, f"{name}:{line}: not valid UTF-8 (byte 0xe9 at offset {offset})")
+
+
+def test_a_byte_order_mark_does_not_shift_a_lexicon_error_line(tmp_path):
+    path = write(tmp_path / "bom.csv", b"\xef\xbb\xbfterm,category\n\xe9lan,evaluative\n")
+    with pytest.raises(LexiconError, match=r"bom\.csv:2: not valid UTF-8"):
+        load_entries(path)
 
 
 def test_not_utf8_error_locates_the_byte_across_blocks(tmp_path):

@@ -256,8 +256,11 @@ def read_stdin() -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(f"-:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+        from .corpus import invalid_byte
+
+        line, offset, byte = invalid_byte(raw, exc)
+        raise DataError(f"-:{line}: not valid UTF-8 (byte 0x{byte:02x} at offset {offset}); "
+                        "convert the input to UTF-8") from None
 
 
 def read_article(path: str) -> tuple[str, str]:

@@ -81,6 +81,13 @@ def _not_utf8(path: str | Path, line: int, offset: int, byte: int) -> DataError:
                      "convert the file to UTF-8")
 
 
+def invalid_byte(raw: bytes, exc: UnicodeDecodeError) -> tuple[int, int, int]:
+    """(line, offset, value) of the byte of ``raw`` that ``exc`` (from decoding ``raw``)
+    is about. With ``utf-8-sig`` the error counts from after the byte-order mark."""
+    offset = len(raw) - len(exc.object) + exc.start
+    return raw.count(b"\n", 0, offset) + 1, offset, raw[offset]
+
+
 def not_utf8_error(path: str | Path) -> DataError:
     """The error for a file that is not valid UTF-8, naming the line of its first invalid byte
     (the file is read again in blocks, so this works for files of any size)."""
@@ -114,8 +121,7 @@ def read_text_file(path: str | Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise _not_utf8(path, line, exc.start, raw[exc.start]) from None
+        raise _not_utf8(path, *invalid_byte(raw, exc)) from None
 
 
 def sniff_sep(path: str | Path, sep: str | None = None) -> str:
@@ -303,8 +309,8 @@ def _iter_jsonl(fh: io.BufferedIOBase, source: str, text_col: str, id_col: str |
             line = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
         except UnicodeDecodeError as exc:
             line = None
-            problem = (f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset "
-                       f"{line_start + exc.start})")
+            _, at, byte = invalid_byte(raw, exc)
+            problem = f"not valid UTF-8 (byte 0x{byte:02x} at offset {line_start + at})"
         if line is not None:
             if not line.strip():
                 continue

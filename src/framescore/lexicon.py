@@ -114,8 +114,8 @@ def _load_entries(path: Path, mtime_ns: int, size: int) -> tuple[Entry, ...]:
         raise LexiconError(path, 0, f"cannot read: {exc.strerror or exc}") from None
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+    except UnicodeDecodeError as exc:  # its positions count from after a BOM
+        line = raw.count(b"\n", 0, len(raw) - len(exc.object) + exc.start) + 1
         raise LexiconError(path, line, "not valid UTF-8") from None
     rows = csv.reader(text.splitlines())
     header = next(rows, None)
