@@ -273,6 +273,19 @@ def test_train_is_deterministic(texts_labels):
     assert np.array_equal(a.weights, b.weights) and a.threshold == b.threshold
 
 
+@pytest.mark.parametrize("labels", [["framed", "neutral"], [0, 2], [0.0, 0.5], [1, None]])
+def test_training_labels_other_than_0_and_1_are_a_clear_error(labels):
+    texts = ["The regime's martyrs were praised.", "The council met on Tuesday."] * 4
+    with pytest.raises(ValueError, match=r"labels must be 0 \(neutral\) and 1 \(framed\)"):
+        train(texts, labels * 4, cv=0)
+
+
+def test_boolean_labels_train_like_0_and_1(texts_labels):
+    texts, y = texts_labels
+    as_bool = train(texts, np.asarray(y) == 1, cv=0, C=1.0)
+    assert np.array_equal(as_bool.weights, train(texts, y, cv=0, C=1.0).weights)
+
+
 def test_ablation_parameters_change_the_feature_set(texts_labels):
     texts, y = texts_labels
     lexicon_only = make_pipeline(ngrams=False).fit(texts, y)

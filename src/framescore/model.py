@@ -376,13 +376,25 @@ def _load_skops(file: Path) -> Pipeline:
     return sio.load(file, trusted=untrusted)
 
 
+def _binary_labels(labels) -> np.ndarray:
+    """``labels`` as an int array of 0 (neutral) and 1 (framed); ValueError for anything
+    else, such as the label strings of a corpus, which the caller maps (the CLI's
+    ``--positive``)."""
+    y = np.asarray(labels)
+    if y.dtype.kind not in "biuf" or not np.isin(y, (0, 1)).all():
+        others = sorted({str(v) for v in y.ravel().tolist() if v not in (0, 1)})
+        raise ValueError(f"labels must be 0 (neutral) and 1 (framed), not {others[:3]}; map "
+                         "them first, e.g. (df['label'] == 'framed').astype(int)")
+    return y.astype(int)
+
+
 def cross_validate(texts, y, *, groups=None, cv: int = 5, seed: int = 42,
                    **params) -> tuple[dict, np.ndarray]:
     """Out-of-fold probabilities and metrics; each fold picks its threshold on its own training
     data (inner 3-fold CV maximizing macro-F1), so the reported macro-F1 is not tuned on the
     test folds. ``groups`` (e.g. outlets) keeps a group on one side of every split."""
     texts = np.asarray(as_texts(texts), dtype=object)
-    y = np.asarray(y).astype(int)
+    y = _binary_labels(y)
     params = {**DEFAULT_PARAMS, **params}
     if groups is None:
         splits = StratifiedKFold(cv, shuffle=True, random_state=seed).split(texts, y)
@@ -416,7 +428,7 @@ def train(texts, labels, *, groups=None, cv: int = 5, seed: int = 42, **params) 
     the final pipeline on all data with a threshold tuned by inner cross-validation.
     """
     texts = as_texts(texts)
-    y = np.asarray(labels).astype(int)
+    y = _binary_labels(labels)
     if set(np.unique(y)) != {0, 1}:
         raise ValueError("training needs both classes (0 = neutral, 1 = framed)")
     params = {**DEFAULT_PARAMS, **params}
