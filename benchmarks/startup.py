@@ -2,7 +2,7 @@
 
 Times a one-record ``framescore score`` with the shipped model (``model.json``, plain data)
 against the same command with the same model written as a ``framescore-model/1`` directory
-(``pipeline.skops``, read with skops, as framescore 0.1 wrote it; made in this run), and
+(``pipeline.skops``, read with skops: the first model format; made in this run), and
 ``framescore --help`` (Python, click and the CLI, no model) as the floor. The commands run in
 turns, ``--repeat`` times each, so that a slow spell of a shared machine falls on all of them;
 the scores the two model directories give must be identical.

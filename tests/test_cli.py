@@ -187,9 +187,15 @@ def write_csv(path: Path, rows: list[dict]) -> Path:
 def test_help_reads_like_documentation(runner, command):
     result = invoke(runner, [*command, "--help"])
     assert result.stdout.startswith("Usage: framescore")
-    if command and command != ["lexicon"]:
+    if command:
         assert "Example" in result.stdout
-        assert "framescore " + command[-1] in result.stdout or command[0] == "lexicon"
+        assert "framescore " + " ".join(command) in result.stdout
+
+
+@pytest.mark.parametrize("command", [[], ["lexicon"]])
+def test_a_group_without_a_command_prints_its_help_with_exit_2(runner, command):
+    result = invoke(runner, command, code=2)
+    assert "Usage: framescore" in result.output and "Commands:" in result.output
 
 
 def test_version(runner):

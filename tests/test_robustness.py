@@ -372,12 +372,39 @@ def test_malformed_jsonl_training_data_names_the_line(runner, tmp_path):
 
 
 @pytest.mark.parametrize(("name", "data", "needle"), [
-    ("quote.csv", 'id,text\n1,"The council met.\n2,ok\n', "EOF inside string"),
-    ("ragged.csv", "id,text\n1,The council met.\n2,a,b\n", "Expected 2 fields in line 3"),
+    ("quote.csv", 'id,text\n1,ok\n2,"The council met.\n3,ok\n',
+     "row 1: malformed CSV (unexpected end of data in the row starting at line 3); the rest "
+     "of the file could not be read"),
+    ("ragged.csv", "id,text\n1,The council met.\n2,a,b\n",
+     "row 1: malformed row (expected 2 fields, saw 3)"),
 ])
-def test_malformed_csv_names_the_line(runner, tmp_path, model_dir, name, data, needle):
+def test_malformed_csv_names_the_row_as_skip_mode_does(runner, tmp_path, model_dir, name, data,
+                                                       needle):
+    """The row is counted as the output's rows are (pandas' own error counts lines its own
+    way), with the same reason --on-error skip gives, and the hint to use it."""
     path = write(tmp_path / name, data)
-    fails(runner, ["score", path, "--model", model_dir], name, "malformed CSV", needle)
+    fails(runner, ["score", path, "--model", model_dir],
+          f"{name}: {needle} (use --on-error skip to skip such records)")
+    errors = tmp_path / "errors.jsonl"
+    invoke(runner, ["score", path, "--on-error", "skip", "--errors", errors, "--model", model_dir])
+    (skipped,) = jsonl(errors.read_text())
+    assert f"row {skipped['row']}: {skipped['reason']}" == needle
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("bad.jsonl", b'{"text": "The council met."}\n["a list"]\n'),
+    ("latin1.txt", b"The caf\xe9 reopened."),
+    ("binary.txt", b"\x00\x01\x02"),
+    ("empty.txt", b"  \n"),
+])
+def test_every_record_that_skip_mode_skips_suggests_it(runner, tmp_path, model_dir, name, data):
+    path = write(tmp_path / name, data)
+    r = invoke(runner, ["score", path, "--model", model_dir], code=1)
+    assert_one_line_error(r, name)
+    assert r.stderr.rstrip().endswith("(use --on-error skip to skip such records)")
+    assert r.stderr.count("--on-error skip") == 1
+    r = invoke(runner, ["score", path, "--on-error", "skip", "--model", model_dir])
+    assert "1 skipped" in r.stderr
 
 
 def test_ragged_csv_rows_are_skipped_records_in_place(runner, tmp_path, model_dir):
@@ -419,8 +446,8 @@ def test_open_quote_in_csv_keeps_the_rows_before_it(runner, tmp_path, model_dir)
     assert skipped["reason"] == ("malformed CSV (unexpected end of data in the row starting at "
                                  "line 2403); the rest of the file could not be read")
     out = tmp_path / "scores.jsonl"  # without --on-error skip, the run fails, writing nothing
-    fails(runner, ["score", path, "-o", out, "--model", model_dir], "open.csv",
-          "malformed CSV", "EOF inside string")
+    fails(runner, ["score", path, "-o", out, "--model", model_dir], "open.csv: row 2400: "
+          "malformed CSV (unexpected end of data in the row starting at line 2403)")
     assert not out.exists()
     # the strict re-read checks the columns too: pandas failed before it saw them
     body = write(tmp_path / "body.csv", 'id,body\n1,fine\n2,"open\n')

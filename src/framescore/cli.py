@@ -367,7 +367,7 @@ def read_chunks(files: list[_Input], *, text_col: str, id_col: str | None, sep: 
                 skip: bool, size: int) -> Iterator[list[Record]]:
     """Records of every input in chunks of ``size``. Without ``skip``, the first record that
     cannot be scored stops the run with its file and row."""
-    from .corpus import iter_records
+    from .corpus import RecordError, iter_records
 
     chunk: list[Record] = []
     for f in files:
@@ -380,17 +380,20 @@ def read_chunks(files: list[_Input], *, text_col: str, id_col: str | None, sep: 
                 records = iter_records([f.path], text_col, id_col, sep, skip_bad_lines=skip)
             for rec in records:
                 if rec.text is None and not skip:
-                    raise DataError(f"{_where(rec)}: {rec.reason} (use --on-error skip to "
-                                    "skip such records)")
+                    raise RecordError(f"{_where(rec)}: {rec.reason}")
                 chunk.append(rec)
                 if len(chunk) >= size:
                     yield chunk
                     chunk = []
         except DataError as exc:
-            if not (skip and f.kind in ("txt", "stdin")):
+            article = f.kind in ("txt", "stdin")
+            if skip and article:  # an unreadable article file is one skipped record
+                chunk.append(Record(f.path, 0, Path(f.path).name, None,
+                                    _file_reason(f.path, exc)))
+            elif not skip and (article or isinstance(exc, RecordError)):
+                raise DataError(f"{exc} (use --on-error skip to skip such records)") from None
+            else:
                 raise
-            # an unreadable article file is one skipped record, not the end of the batch
-            chunk.append(Record(f.path, 0, Path(f.path).name, None, _file_reason(f.path, exc)))
     if chunk:
         yield chunk
 
@@ -1020,6 +1023,12 @@ def lexicon() -> None:
     stemming ('martyr' matches 'martyrs'); 'neutral' is the alternative wording used for
     counterfactual scores; 'not_before' lists |-separated words after which a match does
     not count ('claimed' before 'the lives').
+
+    \b
+    Examples:
+      framescore lexicon list
+      framescore lexicon show "usurping entity"
+      framescore lexicon validate my_terms.csv
     """
 
 

@@ -36,6 +36,11 @@ class DataError(ValueError):
     """Bad input data; the message names the file and the line or column."""
 
 
+class RecordError(DataError):
+    """One record of a table cannot be read (a JSONL line, a CSV row); the records around
+    it can be (:func:`iter_records` with ``skip_bad_lines`` skips it)."""
+
+
 def sha256_file(path: str | Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -203,7 +208,13 @@ def _iter_csv(path: Path, text_col: str, id_col: str | None, sep: str | None,
                     chunk = next(chunks, None)
             except pd.errors.ParserError:
                 if not skip_bad_rows:
-                    raise
+                    # pandas counts lines its own way: name the row as the records do
+                    bad = next((r for r in _iter_csv_strictly(path, delimiter, text_col, id_col,
+                                                              first=row)
+                                if r.text is None and r.reason.startswith("malformed")), None)
+                    if bad is None:
+                        raise
+                    raise RecordError(f"{path}: row {bad.row}: {bad.reason}") from None
                 # pandas read ahead into a quote left open and lost the whole chunk: the rest
                 # of the file, from the first row not yielded yet, with Python's csv module
                 yield from _iter_csv_strictly(path, delimiter, text_col, id_col, first=row)
@@ -324,7 +335,7 @@ def _iter_jsonl(fh: io.BufferedIOBase, source: str, text_col: str, id_col: str |
             problem = f"no field {text_col!r}; fields found: {', '.join(obj) or '(none)'}"
         if problem is not None:
             if not skip_bad_lines:
-                raise DataError(f"{source}:{line_no}: {problem}")
+                raise RecordError(f"{source}:{line_no}: {problem}")
             yield Record(source, row, None, None, f"line {line_no}: {problem}")
         else:
             key = obj.get(id_col) if id_col else None

@@ -361,7 +361,7 @@ def _load_skops(file: Path) -> Pipeline:
     try:
         import skops.io as sio
     except ImportError:
-        raise ModelError(f"{file}: a {SKOPS_FORMAT} model (framescore 0.1) loads only with "
+        raise ModelError(f"{file}: a {SKOPS_FORMAT} model (the first format) loads only with "
                          "skops: pip install 'framescore[skops]', then "
                          "framescore.load(DIR).save(NEW_DIR) writes the current format, "
                          "which needs no skops") from None
