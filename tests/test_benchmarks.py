@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
+pytestmark = pytest.mark.usefixtures("shared_dir")  # every script reads BABE from ../shared
 
 
 def run_script(*args: str) -> str:
@@ -24,11 +25,6 @@ def run_script(*args: str) -> str:
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
-
-
-@pytest.fixture(autouse=True)
-def _needs_shared(shared_dir):
-    """Every script reads BABE from ../shared."""
 
 
 def test_throughput_reports_every_workload_against_the_reference():

@@ -31,7 +31,15 @@ from pathlib import Path
 
 import click
 
-from .corpus import TABLE_FORMATS, TEXT_SUFFIXES, DataError, Record, input_format
+from .corpus import (
+    TABLE_FORMATS,
+    TEXT_SUFFIXES,
+    DataError,
+    Record,
+    RecordError,
+    input_format,
+    invalid_byte,
+)
 from .writers import RecordWriter, atomic_open, atomic_path, output_format
 
 PROG = "framescore"
@@ -256,8 +264,6 @@ def read_stdin() -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        from .corpus import invalid_byte
-
         line, offset, byte = invalid_byte(raw, exc)
         raise DataError(f"-:{line}: not valid UTF-8 (byte 0x{byte:02x} at offset {offset}); "
                         "convert the input to UTF-8") from None
@@ -367,7 +373,7 @@ def read_chunks(files: list[_Input], *, text_col: str, id_col: str | None, sep: 
                 skip: bool, size: int) -> Iterator[list[Record]]:
     """Records of every input in chunks of ``size``. Without ``skip``, the first record that
     cannot be scored stops the run with its file and row."""
-    from .corpus import RecordError, iter_records
+    from .corpus import iter_records
 
     chunk: list[Record] = []
     for f in files:
