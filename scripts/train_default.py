@@ -1,150 +1,143 @@
-"""Train the shipped default model on BABE and write models/default/.
+"""Train the shipped default model and write models/default/.
 
     python scripts/train_default.py [--shared ../shared] [--out models/default]
 
-Reads ../shared/corpora/babe/final_labels_SG2.csv (never copied into the project), runs
-5-fold stratified CV (shuffle, seed 42) and leave-one-outlet-out CV, measures transfer to
-WikiNPOV, fits the final model on all of BABE and writes the model directory with its manifest
-and MODEL_CARD.md. Deterministic up to floating-point rounding: the same data and versions
-give the same model, its weights and metrics equal to about ten significant digits.
+The recipe (its choices are measured by ``python benchmarks/transfer.py``):
+
+- training data: BABE's expert-labelled sentences (``label_bias``) and the lines of the
+  Propaganda Techniques Corpus half in ``../shared/corpora/ptc_dev`` (``loaded``), read from
+  ``../shared`` and never copied into the project;
+- term weights learned from both corpora's span annotations (BABE's ``biased_words``,
+  ptc_dev's Loaded_Language and Name_Calling,Labeling spans);
+- features: curated lexicon terms by category and voice, learned terms by voice, typed
+  attribution and scare quotes (:data:`framescore.model.DEFAULT_PARAMS`), with the framing
+  constraints of :class:`framescore.classifier.FramingClassifier`;
+- the sentence threshold tuned for macro-F1 by inner 3-fold CV; the article threshold chosen
+  on article-level evidence: the seed articles' reader labels and the ptc_dev articles
+  (framed: narrator loaded language per line above the median).
+
+Deterministic: the same data and versions give the same model.
 """
 
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-from framescore.corpus import read_labeled  # noqa: E402
-from framescore.model import DEFAULT_PARAMS, cross_validate, train  # noqa: E402
+import shared_corpora as sc  # noqa: E402
 
-BABE = "corpora/babe/final_labels_SG2.csv"
-WIKINPOV = "corpora/wikinpov/wikinpov_statements.csv"
+from framescore.model import DEFAULT_PARAMS, article_threshold, train  # noqa: E402
+
 SEED = 42
-
-
-def read_babe(shared: Path):
-    return read_labeled(shared / BABE, label_col="label_bias", positive="Biased",
-                        negative="Non-biased", group_col="outlet")
-
-
-def read_wikinpov(shared: Path):
-    return read_labeled(shared / WIKINPOV, label_col="label", positive="1", negative="0")
-
-
-def fmt(m: dict) -> str:
-    return (f"macro-F1 {m['macro_f1']:.3f} · accuracy {m['accuracy']:.3f} · ROC-AUC "
-            f"{m['roc_auc']:.3f} · PR-AUC {m['pr_auc']:.3f} · Brier {m['brier']:.3f} · "
-            f"ECE {m['ece']:.3f}")
-
 
 CARD = """# framescore default model
 
-A linear model (scikit-learn `LogisticRegression`, C={C}) over framescore's named features:
-loaded-term rates by category and voice (narrator, quoted, reported, title), typed attribution
-(report, distancing, endorsing, hedge, unverified, sourcing), scare quotes, quote and
-reported-speech shares, and a word 1–2-gram TF-IDF block. {n_features:,} features. Every score
-is exactly `intercept + Σ weight × value`; see `framescore explain`.
+A constrained logistic regression (`framescore.classifier.FramingClassifier`, C={C}) over
+framescore's named framing features: curated loaded-language terms by category and voice
+(narrator, headline, quoted, reported), {n_terms:,} learned loaded terms (each with its learned
+weight) by voice, typed attribution (report, distancing, endorsing, hedge, unverified,
+sourcing) and scare quotes; {n_features} features, no word n-grams. Every score is exactly
+`intercept + Σ weight × value`; see `framescore explain`.
+
+The weights obey constraints a media scholar would sign: a loaded term in the narrator's or
+the headline's voice never lowers a score; quoting or reporting it never lowers it either and
+counts no more than adopting it; the headline has the narrator's weight; scare quotes never
+lower a score.
 
 ## Training data
 
-BABE (Spinde et al., *Neural Media Bias Detection Using Distant Supervision With BABE*,
-Findings of EMNLP 2021), `final_labels_SG2.csv`: {n} expert-labeled news sentences
-(`label_bias` Biased = framed: {n_pos}; Non-biased = neutral: {n_neg}; {dropped} row(s) with
-no agreement dropped) from {n_outlets} US outlets. License AGPL-3.0. The corpus is not part of
-framescore; this model was trained on it (SHA-256 `{sha}`). Lexicons: framescore's own
-(`src/framescore/data/lexicons/`).
+- BABE (Spinde et al., Findings of EMNLP 2021), `final_labels_SG2.csv`: {n_babe} expert-labelled
+  news sentences from US outlets (`label_bias` Biased = framed: {n_babe_pos}), and their
+  annotators' `biased_words`. License AGPL-3.0. SHA-256 `{babe_sha}`.
+- Propaganda Techniques Corpus (Da San Martino et al., EMNLP 2019), the half in
+  `ptc_dev`: {n_ptc} lines of {n_ptc_articles} news and opinion articles (`loaded` = a
+  Loaded_Language or Name_Calling,Labeling span touches the line: {n_ptc_pos}), and those
+  spans. Research use. SHA-256 of `sentences.csv` `{ptc_sha}`.
+
+Neither corpus is part of framescore; the model holds only weights and the learned terms.
+
+## Thresholds
+
+- sentences: {threshold:.3f} (tuned for macro-F1 by inner 3-fold CV on the training data);
+- articles: {article_threshold:.3f} (chosen on the five seed articles' reader labels and the
+  ptc_dev articles, framed when their narrator's loaded language per line is above the
+  median).
 
 ## Metrics
 
-Each fold picks its decision threshold on its own training data (inner 3-fold CV maximizing
-macro-F1), so the reported macro-F1 is not tuned on the test folds.
-
-| evaluation | figures |
-| --- | --- |
-| BABE 5-fold stratified CV (shuffle, seed 42) | {cv} |
-| BABE leave-one-outlet-out CV ({n_outlets} outlets) | {outlet} |
-| trained on BABE, tested on WikiNPOV ({n_wiki:,} statements) | ROC-AUC {wiki_auc:.3f} |
-
-References on the same BABE data: TF-IDF 1–2-gram + LR macro-F1 0.725; lexicon rates + LR
-0.651; BERT 0.789 and BERT with distant supervision 0.804 (the BABE paper). WikiNPOV transfer
-references: TF-IDF LR 0.605, lexicon LR 0.660.
-
-Decision threshold (probability of *framed*): {threshold:.2f}.
+Measured by `python benchmarks/transfer.py` on models trained in the same run with the same
+recipe, against baselines trained on the same data; see `benchmarks/RESULTS.md`. Figures on
+ptc_dev there come from models that did not learn from ptc_dev.
 
 ## Intended use
 
-Research on framing and attribution in news: ranking and comparing articles, finding the
-words and sentences that carry a framing, with exact explanations. Scores are comparative
-evidence for a human reader, not verdicts about an outlet or an author.
+Research on framing and attribution in English news: ranking and comparing articles, finding
+the words and sentences that carry a framing, with exact explanations. Scores are
+comparative evidence for a human reader, not verdicts about an outlet or an author.
 
 ## Limits
 
-- Trained on single English sentences from US political news (2017–2020 topics); on other
-  domains (foreign-affairs and conflict news, other countries) the n-gram block transfers
-  poorly and the lexicon and voice features carry the signal. Retrain on your own labeled
-  corpus where you can (`framescore train`).
-- BABE's labels mark sentence-level bias as experts saw it; they are not a gold standard of
-  framing, and annotator politics matter.
-- Lexicon matching is stem-based and has no part-of-speech tagging: a few senses are
-  confused (see the README). Voice rules are heuristics over speech verbs, quotes and
-  "according to".
-- Article scores are the model applied to mean sentence features; very short texts get
-  scores close to the intercept.
+- Only listed and learned terms count: a loaded word that is in neither is missed, and a
+  listed word used in a neutral sense is counted. Retrain on your own annotated corpus where
+  you can (`framescore train --words-col`).
+- Voice rules are heuristics over speech verbs, quotation marks and "according to".
+- The labels are their annotators' view of bias and loaded language; they are not a gold
+  standard of framing.
+- English only.
 """
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--shared", type=Path, default=sc.SHARED)
     ap.add_argument("--out", type=Path, default=ROOT / "models" / "default")
     args = ap.parse_args()
     t0 = time.time()
-    babe = read_babe(args.shared)
-    print(f"BABE: {len(babe.texts)} sentences, {int(babe.y.sum())} biased, "
-          f"{babe.dropped} dropped", file=sys.stderr)
-    model = train(babe.texts, babe.y, cv=5, seed=SEED, **DEFAULT_PARAMS)
-    cv_metrics = model.manifest["cv_metrics"]
-    print("5-fold CV:", fmt(cv_metrics), file=sys.stderr)
-    n_outlets = len(np.unique(babe.groups))
-    outlet_metrics, _ = cross_validate(babe.texts, babe.y, groups=babe.groups, cv=n_outlets,
-                                       seed=SEED, **DEFAULT_PARAMS)
-    print("leave-one-outlet-out:", fmt(outlet_metrics), file=sys.stderr)
-    wiki = read_wikinpov(args.shared)
-    wiki_auc = float(roc_auc_score(wiki.y, model.score(wiki.texts)["score"]))
-    print(f"WikiNPOV ROC-AUC: {wiki_auc:.3f}", file=sys.stderr)
-    seeds = sorted(glob.glob(str(args.shared / "seeds" / "*.txt")))
-    seed_scores = {Path(s).name: float(v) for s, v in zip(
-        seeds, model.score([Path(s).read_text(encoding="utf-8") for s in seeds])["score"],
-        strict=True)}
+    babe, ptc = sc.babe(args.shared), sc.ptc_lines(args.shared)
+    texts = babe.texts + ptc.texts
+    y = np.concatenate([babe.y, ptc.y])
+    spans = babe.spans + ptc.spans
+    model = train(texts, y, spans=spans, cv=0, seed=SEED, **DEFAULT_PARAMS)
+    articles = sc.ptc_articles(args.shared)
+    seeds = sc.seeds(args.shared)
+    seed_scores = model.score(list(seeds.values()))["score"].to_numpy()
+    model.article_threshold = article_threshold(
+        (model.score(articles["text"].tolist())["score"].to_numpy(),
+         sc.ptc_article_labels(articles)),
+        (seed_scores, np.array([k in sc.FRAMED_SEEDS for k in seeds], dtype=int)))
+    n_terms = len(model.features.learned_terms)
     card = CARD.format(
-        C=DEFAULT_PARAMS["C"], n_features=len(model.feature_names), n=len(babe.y),
-        n_pos=int(babe.y.sum()), n_neg=int(len(babe.y) - babe.y.sum()), dropped=babe.dropped,
-        n_outlets=n_outlets, sha=babe.sha256, cv=fmt(cv_metrics), outlet=fmt(outlet_metrics),
-        n_wiki=len(wiki.y), wiki_auc=wiki_auc, threshold=model.threshold,
-    )
+        C=DEFAULT_PARAMS["C"], n_terms=n_terms, n_features=len(model.feature_names),
+        n_babe=len(babe.y), n_babe_pos=int(babe.y.sum()), babe_sha=babe.sha256,
+        n_ptc=len(ptc.y), n_ptc_articles=len(articles), n_ptc_pos=int(ptc.y.sum()),
+        ptc_sha=ptc.sha256, threshold=model.threshold,
+        article_threshold=model.article_threshold)
     model.save(
-        args.out, card=card,
-        command="python scripts/train_default.py",
-        training_data={"path": f"../shared/{BABE}", "sha256": babe.sha256, "n": len(babe.y),
-                       "text_col": "text", "label_col": "label_bias", "positive": "Biased",
-                       "negative": "Non-biased", "license": "AGPL-3.0",
-                       "citation": "Spinde et al., Findings of EMNLP 2021"},
-        outlet_cv_metrics=outlet_metrics,
-        transfer={"wikinpov_roc_auc": wiki_auc, "wikinpov_sha256": wiki.sha256},
-        seed_scores=seed_scores,
+        args.out, card=card, command="python scripts/train_default.py",
+        training_data=[
+            {"path": babe.path, "sha256": babe.sha256, "n": len(babe.y), "text_col": "text",
+             "label_col": "label_bias", "positive": "Biased", "negative": "Non-biased",
+             "spans": "biased_words", "license": "AGPL-3.0",
+             "citation": "Spinde et al., Findings of EMNLP 2021"},
+            {"path": ptc.path, "sha256": ptc.sha256, "n": len(ptc.y), "text_col": "text",
+             "label_col": "loaded", "positive": "1", "negative": "0",
+             "spans": "spans.csv: Loaded_Language, Name_Calling,Labeling",
+             "license": "research use",
+             "citation": "Da San Martino et al., EMNLP 2019"}],
+        seed_scores={k: float(v) for k, v in zip(seeds, seed_scores, strict=True)},
+        n_learned_terms=n_terms,
     )
-    print(json.dumps({"cv": cv_metrics["macro_f1"], "outlet_cv": outlet_metrics["macro_f1"],
-                      "wikinpov_auc": wiki_auc, "seconds": round(time.time() - t0)}))
+    print(json.dumps({"threshold": model.threshold, "article_threshold": model.article_threshold,
+                      "learned_terms": n_terms, "seeds": model.manifest["seed_scores"],
+                      "seconds": round(time.time() - t0)}))
 
 
 if __name__ == "__main__":

@@ -75,7 +75,7 @@ def texts_labels():
 @pytest.fixture(scope="module")
 def model(texts_labels) -> FramingModel:
     texts, y = texts_labels
-    return train(texts, y, cv=0, C=1.0)
+    return train(texts, y, cv=0, C=1.0, ngrams=True)  # every block, n-grams too
 
 
 # --- exactness --------------------------------------------------------------------------------
@@ -612,7 +612,7 @@ def test_copy_of_default_model_loads_from_any_directory(tmp_path):
 
 
 def test_empty_texts_score_the_intercept(model):
-    df = model.score(["", "   "])
+    df = model.score(["", "   "], on_empty="score")  # by default a ValueError
     assert df["sentences"].tolist() == [0, 0]
     assert df["logit"].tolist() == pytest.approx([model.intercept] * 2)
     assert model.score([], level="sentence").empty

@@ -153,6 +153,11 @@ def title_of(text: str) -> str | None:
          "Floods cut off river villages"),
         ("Rain / snow mix expected\n\nForecasters expect a cold week.",
          "Rain / snow mix expected"),
+        # page furniture before the headline is skipped like a breadcrumb
+        ("Advertisement\nFloods cut off river villages\n\nThe river burst its banks.",
+         "Floods cut off river villages"),
+        ("March 3, 2024\n\nBy Jane Smith\n\nFloods cut off river villages\n"
+         "The river burst its banks.", "Floods cut off river villages"),
     ],
 )
 def test_standalone_first_line_is_the_title(text, title):
@@ -212,6 +217,22 @@ def test_paragraphs_split_at_blank_lines_and_join_hard_wraps():
         "year and agreed to postpone the vote.",
         "A second meeting is planned for next week.",
     ]
+
+
+def test_paragraphs_leave_out_page_furniture():
+    text = ("The committee met on Tuesday.\nShare this article\n\nBy Jane Smith\n"
+            "A second meeting is planned for next week.\nAdvertisement\n")
+    assert [text[s:e] for s, e in paragraphs(text)] == [
+        "The committee met on Tuesday.", "A second meeting is planned for next week."]
+    assert [(text[s:e], r) for s, e, r in segment(text).skipped] == [
+        ("Share this article", "share prompt"), ("By Jane Smith", "byline"),
+        ("Advertisement", "advertisement")]
+
+
+def test_a_byline_alone_before_the_body_is_no_title():
+    text = "By Jane Smith\nThe committee met on Tuesday. It agreed on the budget."
+    assert title_of(text) is None
+    assert sentence_texts(text) == ["The committee met on Tuesday.", "It agreed on the budget."]
 
 
 def test_crlf_paragraphs_exclude_line_breaks():
@@ -433,11 +454,17 @@ def test_segmentation_invariants(text):
         para = [p for p in [*doc.paragraphs, *([doc.title] if doc.title else [])]
                 if p[0] <= q.start and q.end <= p[1]]
         assert para, "a quote crossed a paragraph boundary"
-    # every word token of the text is in exactly one sentence
+    # every word token of the text is in exactly one sentence, or in a skipped line (page
+    # furniture, as the sign-off "--The"); skipped lines are whole lines in no sentence
     covered = [(s, e) for sent in doc.sentences for s, e in zip(sent.starts, sent.ends,
                                                                strict=True)]
     assert covered == sorted(set(covered))
-    assert set(covered) == set(token_spans(text))  # (PIECES make no breadcrumb)
+    skipped = [(s, e) for s, e, _ in doc.skipped]
+    in_skipped = {(s, e) for s, e in token_spans(text) if any(a <= s < b for a, b in skipped)}
+    assert set(covered) == set(token_spans(text)) - in_skipped  # (PIECES make no breadcrumb)
+    for a, b, _ in doc.skipped:
+        assert text[a:b] == text[a:b].strip() and not ({"\n", "\r"} & set(text[a:b]))
+        assert all(b <= sent.start or sent.end <= a for sent in doc.sentences)
 
 
 # --- fast paths give the reference's answers --------------------------------------------------

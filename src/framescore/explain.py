@@ -18,6 +18,7 @@ import pandas as pd
 from scipy.special import expit
 
 from .features import Span
+from .text import segment
 
 #: Loaded terms re-scored one at a time with their neutral alternative (largest first).
 MAX_COUNTERFACTUALS = 20
@@ -36,6 +37,7 @@ class Explanation:
     sentences: list[dict]  # {start, end, score, logit}
     counterfactuals: list[dict] = field(default_factory=list)
     model: str = ""
+    skipped: list[dict] = field(default_factory=list)  # {start, end, text, reason}: not scored
 
     def to_dict(self) -> dict:
         """The JSON contract of ``framescore explain --format json`` (DESIGN.md)."""
@@ -50,6 +52,7 @@ class Explanation:
             "sentences": self.sentences,
             "counterfactuals": self.counterfactuals,
             "model": self.model,
+            "skipped": self.skipped,
         }
 
 
@@ -77,18 +80,21 @@ def explain(model, text: str, counterfactuals: bool = True) -> Explanation:
     spans = []
     for s in (Span(*t) for t in batch.spans):
         d = s.as_dict()
-        d["contribution"] = float(sum(weights[c] for c in s.columns) / n_sent)
+        d["contribution"] = float(s.value * sum(weights[c] for c in s.columns) / n_sent)
         d["neutral"] = s.neutral
         spans.append(d)
     spans.sort(key=lambda d: (d["start"], d["end"]))
     expl = Explanation(
         text=text, score=score, label=str(model.label([score])[0]), logit=logit,
-        intercept=intercept, threshold=model.threshold, contributions=contributions,
+        intercept=intercept, threshold=model.threshold_for("article"),
+        contributions=contributions,
         spans=spans, sentences=sentences,
         model=str(model.path) if getattr(model, "path", None) else "",
     )
     if counterfactuals:
         expl.counterfactuals = _counterfactuals(model, text, spans, logit)
+    expl.skipped = [{"start": s, "end": e, "text": text[s:e], "reason": r}
+                    for s, e, r in segment(text).skipped]
     return expl
 
 
@@ -140,7 +146,7 @@ def explain_many(model, texts) -> Explanations:
     sentences = model.sentence_frame(batch)
 
     spans = _span_table(batch, weights)
-    return Explanations(model.intercept, model.threshold, model.article_frame(batch),
+    return Explanations(model.intercept, model.threshold_for("article"), model.article_frame(batch),
                         contributions, spans, sentences)
 
 
@@ -165,13 +171,14 @@ def scores_with(model, texts: list[str], level: str = "article",
 def _span_table(batch, weights: np.ndarray) -> pd.DataFrame:
     """The spans of a batch analysis as one table, by text and position."""
     n = len(batch.spans)
-    fields = list(zip(*batch.spans, strict=True)) or [()] * 9
-    start, end, text, feature, category, voice, sentence, columns, neutral = fields
+    fields = list(zip(*batch.spans, strict=True)) or [()] * 10
+    start, end, text, feature, category, voice, sentence, columns, neutral, value = fields
     text_index = np.repeat(np.arange(len(batch.counts)), batch.span_counts)
     n_sent = np.maximum(batch.counts, 1)[text_index]
     starts = np.fromiter(start, np.int64, n)
     ends = np.fromiter(end, np.int64, n)
-    share = np.fromiter((sum(weights[c] for c in cols) for cols in columns), float, n)
+    share = np.fromiter((v * sum(weights[c] for c in cols)
+                         for v, cols in zip(value, columns, strict=True)), float, n)
     order = np.lexsort((ends, starts, text_index))
     table = pd.DataFrame({
         "text_index": text_index,
@@ -281,6 +288,9 @@ def render_text(expl: Explanation, top: int = 8, color: bool = False) -> str:
                 what = f"{cf['text']!r} → {cf['neutral']!r}"
             lines.append(f"  {what:<52} score {expl.score:.3f} → {cf['score']:.3f} "
                          f"({cf['delta_score']:+.3f})")
+    if expl.skipped:
+        lines += ([""] if lines[-1] else []) + [c("bold", "Skipped (not scored):")]
+        lines += [f"  {s['reason']:<18} {' '.join(s['text'].split())}" for s in expl.skipped]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -329,6 +339,14 @@ def _span_style(contribution: float, scale: float) -> str:
     alpha = 0.15 + 0.6 * min(abs(contribution) / scale, 1.0) if scale > 0 else 0.15
     rgb = "220,38,38" if contribution > 0 else "37,99,235"
     return f"background:rgba({rgb},{alpha:.2f})"
+
+
+def _skipped_html(expl: Explanation) -> str:
+    """The lines left out of the score (page furniture), as a list."""
+    items = "".join(f"<li><b>{html.escape(s['reason'])}</b> {html.escape(s['text'])}</li>"
+                    for s in expl.skipped)
+    return (f"<h2 class='meta'>Skipped (not scored)</h2><ul class='meta' id='skipped'>{items}"
+            "</ul>" if items else "")
 
 
 def render_html(expl: Explanation, top: int = 15, title: str = "framescore explanation") -> str:
@@ -389,5 +407,6 @@ label <b class="{esc(expl.label)}" id="label">{esc(expl.label)}</b> (threshold
 <h2 class="meta">Contributions (top {len(shown)} of {len(expl.contributions)})</h2>
 <div class="bars" id="bars">{"".join(bars)}</div>
 {cf_table}
+{_skipped_html(expl)}
 </body></html>
 """

@@ -8,7 +8,8 @@ linear model gives ``logit(text) == mean(logit(sentence))`` exactly. Feature nam
   (``loaded:<category>`` when ``voice=False``);
 - ``attribution:<type>``: attribution patterns outside direct quotes, per sentence;
 - ``scare_quotes``: quoted phrases of one to four words not introduced by a speech verb;
-- ``quote_share`` / ``reported_share``: share of tokens inside direct quotes / reported speech;
+- ``quote_share`` / ``reported_share``: share of tokens inside direct quotes / reported speech,
+  when ``shares=True``;
 - ``sentence_length``: tokens per sentence / 25, when ``length=True``;
 - ``word:<n-gram>``: TF-IDF of word n-grams as scikit-learn's TfidfVectorizer computes it
   (smoothed IDF fitted on sentences, l2-normalized per sentence, times ``ngram_weight``), when
@@ -49,6 +50,7 @@ from .lexicon import (
 from .text import VOICES, Document, Quote, Sentence, lowers_in_place, segment
 from .voice import is_speech_verb, mark_reported
 
+LEARNED = "learned"  # the category of learned terms
 LENGTH_UNIT = 25.0  # sentence_length = tokens / LENGTH_UNIT
 SCARE_MAX_TOKENS = 4
 SCARE_LOOKBACK = 5  # a speech verb this many tokens before a quote introduces it
@@ -70,6 +72,7 @@ class Span:
     sentence: int
     columns: tuple[int, ...]
     neutral: str = ""
+    value: float = 1.0  # what the span adds to each of its columns' sentence values
 
     def as_dict(self) -> dict:
         return {"start": self.start, "end": self.end, "text": self.text,
@@ -143,11 +146,17 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         Lexicon CSV files; None uses the files shipped with framescore.
     extra_lexicons : list of paths
         Files added after ``lexicons`` (a user's own terms; they override built-in entries).
+    learned_terms : sequence of (term, weight) pairs
+        Terms learned from span-level annotations (:mod:`framescore.terms`): category
+        ``learned``, each match adding its weight to ``loaded:learned:<voice>``. A lexicon
+        entry of the same term overrides a learned one.
     framing : bool
         Compute the lexicon, attribution and quotation features (False leaves only the
         n-gram block: an ablation baseline).
     voice : bool
-        Split loaded-term features by voice and add quote/reported shares.
+        Split loaded-term features by voice.
+    shares : bool
+        Add the shares of tokens in direct quotes and in reported speech (with ``voice``).
     length : bool
         Add ``sentence_length`` (off by default: it transfers badly across corpora).
     ngrams : bool
@@ -158,13 +167,15 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         lexicon features in a penalized linear model.
     """
 
-    def __init__(self, lexicons=None, extra_lexicons=(), framing=True, voice=True, length=False,
-                 ngrams=False, ngram_range=(1, 2), min_df=1, max_features=100_000,
-                 ngram_weight=1.0):
+    def __init__(self, lexicons=None, extra_lexicons=(), learned_terms=(), framing=True,
+                 voice=True, shares=True, length=False, ngrams=False, ngram_range=(1, 2), min_df=1,
+                 max_features=100_000, ngram_weight=1.0):
         self.lexicons = lexicons
         self.extra_lexicons = extra_lexicons
+        self.learned_terms = learned_terms
         self.framing = framing
         self.voice = voice
+        self.shares = shares
         self.length = length
         self.ngrams = ngrams
         self.ngram_range = ngram_range
@@ -179,7 +190,9 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         paths = [Path(p) for p in (self.lexicons if self.lexicons is not None
                                    else default_paths())]
         paths += [Path(p) for p in self.extra_lexicons]
-        entries = [e for p in paths for e in load_entries(p)]
+        entries = [Entry(str(term), LEARNED, source="learned", weight=float(weight))
+                   for term, weight in self.learned_terms]
+        entries += [e for p in paths for e in load_entries(p)]
         # Fitted state is plain strings and arrays (see fitted_state).
         self.lexicon_json_ = json.dumps([e.to_row() for e in entries], ensure_ascii=False)
         self.lexicon_files_ = {p.name: sha256_file(p) for p in paths}
@@ -202,7 +215,7 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
             names += [f"loaded:{c}" for c in categories]
         names += [f"attribution:{t}" for t in ATTRIBUTION_TYPES]
         names.append("scare_quotes")
-        if self.voice:
+        if self.voice and self.shares:
             names += ["quote_share", "reported_share"]
         if self.length:
             names.append("sentence_length")
@@ -248,6 +261,8 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         for key in ("ngram_range", "extra_lexicons"):  # tuples by default, lists in JSON
             if key in params:
                 params[key] = tuple(params[key])
+        if "learned_terms" in params:
+            params["learned_terms"] = tuple((str(t), float(w)) for t, w in params["learned_terms"])
         ff = cls(**params)
         ngrams, idf = list(state["ngrams"]), np.asarray(state["idf"], dtype=float)
         if idf.shape != (len(ngrams),):
@@ -400,11 +415,11 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
                 voice = sent.voices[m.i]
                 feature_cols = cols.of_match[(e.category, voice)]
                 for c in feature_cols:
-                    out.add(row, c, 1.0)
+                    out.add(row, c, e.weight)
                 if spans is not None and feature_cols:
                     start, end = sent.starts[m.i], sent.ends[m.j - 1]
                     spans.append((start, end, text[start:end], cols.names[feature_cols[-1]],
-                                  e.category, voice, s_idx, feature_cols, e.neutral))
+                                  e.category, voice, s_idx, feature_cols, e.neutral, e.weight))
             n = len(sent.norms)
             if not n:
                 continue
@@ -418,8 +433,8 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
                         if spans is not None:
                             voice = "title" if sent.is_title else "narrator"
                             spans.append((q.start, q.end, text[q.start:q.end], "scare_quotes",
-                                          "scare_quote", voice, s_idx, (cols.scare,), ""))
-            if self.voice:
+                                          "scare_quote", voice, s_idx, (cols.scare,), "", 1.0))
+            if self.voice and self.shares:
                 quoted = sent.voices.count("quoted")
                 reported = sent.voices.count("reported")
                 if quoted:
@@ -462,8 +477,9 @@ class _ColumnIndex:
             parts = name.split(":")
             if parts[0] != "loaded" or (voice and len(parts) != 3):
                 continue
-            if voice:
-                self.of_match[(parts[1], parts[2])] = (index[f"loaded:{parts[2]}"], k)
+            if voice:  # learned terms are weighted: they stay out of the counts by voice
+                self.of_match[(parts[1], parts[2])] = (
+                    (k,) if parts[1] == LEARNED else (index[f"loaded:{parts[2]}"], k))
             else:
                 for v in VOICES:
                     self.of_match[(parts[1], v)] = (k,)
@@ -508,8 +524,9 @@ def _first_visible(text: str, start: int, end: int) -> str:
 
 def _is_scare_quote(text: str, sent: Sentence, q: Quote, speech: _SpeechVerbs) -> bool:
     """A closed quote of 1-4 tokens inside the sentence that is not a direct quotation: not
-    the whole sentence, not introduced by a colon, comma or speech verb ("said ‘...’"), and
-    not followed by its attribution ("‘...,’ the mayor said").
+    the whole sentence, not introduced by a colon, comma or speech verb ("said ‘...’"), not
+    followed by its attribution ("‘...,’ the mayor said"), and not inside reported speech
+    (the group said it struck ‘the usurping entity’: the group's words, quoted).
 
     Time does not grow with the sentence's length (only with the whitespace around the
     quote), so a sentence with many quotes takes linear time."""
@@ -522,6 +539,10 @@ def _is_scare_quote(text: str, sent: Sentence, q: Quote, speech: _SpeechVerbs) -
         return False
     if first == 0 and last == len(sent) - 1:
         return False  # the whole sentence is the quotation
+    voices = sent.voices
+    if (first > 0 and voices[first - 1] == "reported") or \
+            (last + 1 < len(voices) and voices[last + 1] == "reported"):
+        return False  # a partial quotation inside reported speech
     if _last_visible(text, sent.start, q.start) in (":", ","):
         return False
     if speech.any_ending_in(first - SCARE_LOOKBACK, first):

@@ -11,7 +11,13 @@ A lexicon is a UTF-8 CSV file, one term a row, with the header
 - ``neutral``: a neutral alternative wording (used for counterfactual scores);
 - ``note``: free text;
 - ``not_before``: ``|``-separated words or phrases; a match is dropped when the text right
-  after it starts with one of them ("claimed" before "responsibility" is not attribution).
+  after it starts with one of them ("claimed" before "responsibility" is not attribution),
+  also after a number ("admitted 40 refugees" as "admitted refugees"); when one of them is a
+  number word, a numeral blocks too ("claimed 40 lives" as "claimed two").
+
+A speech verb of the governing types (report, distancing, endorsing) is also dropped where its
+context shows a noun or a discourse marker (:func:`not_speech`): "the claims", "her tweets",
+"allegations", "Speaking of ...".
 
 Matching costs one lookup per token, plus, at tokens that start some term, one lookup of the
 next token and one per term length the two start, whatever the lexicon's size; overlapping
@@ -55,6 +61,7 @@ class Entry:
     not_before: str = ""  # as written in the file: "responsibility|the lives"
     source: str = ""
     line: int = 0
+    weight: float = 1.0  # what a match adds to its features (learned terms: their strength)
 
     @classmethod
     def from_row(cls, row) -> Entry:
@@ -62,7 +69,7 @@ class Entry:
 
     def to_row(self) -> tuple:
         return (self.term, self.category, self.neutral, self.note, self.not_before,
-                self.source, self.line)
+                self.source, self.line, self.weight)
 
     @property
     def is_attribution(self) -> bool:
@@ -184,6 +191,14 @@ class Lexicon:
         #: Each term's ``not_before`` phrases (stemmed), grouped by length: [(length, set)].
         self._blockers = {key: _by_length(e.not_before) for key, e in self.entries.items()
                           if e.not_before}
+        #: The terms whose ``not_before`` has a number word: a numeral after them blocks too.
+        self._numbers_block = frozenset(
+            key for key, e in self.entries.items()
+            if not _NUMBER_WORDS.isdisjoint(p.strip().lower() for p in e.not_before.split("|")))
+        #: The terms whose matches :meth:`_rejected` checks: those with ``not_before`` and the
+        #: speech verbs of the governing types.
+        self._checked = frozenset(key for key, e in self.entries.items()
+                                  if e.not_before or e.category in GOVERNING_TYPES)
 
     @classmethod
     def from_paths(cls, paths: list[str | Path]) -> Lexicon:
@@ -199,9 +214,14 @@ class Lexicon:
         return self.entries.get(stem_words(term))
 
     def match(self, sent: Sentence) -> list[Match]:
-        """Leftmost-longest, non-overlapping matches in one pass over the sentence's tokens."""
+        """Leftmost-longest, non-overlapping matches in one pass over the sentence's tokens.
+
+        A term is not matched where the words after it start with one of its ``not_before``
+        phrases (or with a numeral, when those phrases include a number word: "claimed 40
+        lives"), nor, for a speech verb of a governing type, where its context shows another
+        reading (:func:`not_speech`: "the claims", "her tweets", "Speaking of ...")."""
         stems = sent.stems
-        starts, entries = self._starts, self.entries
+        starts, entries, checked = self._starts, self.entries, self._checked
         last = len(stems) - 1
         out: list[Match] = []
         free = 0  # tokens before this one are part of a match
@@ -213,21 +233,155 @@ class Lexicon:
             for length in longer.get(stems[i + 1], ()) if i < last else ():
                 key = tuple(stems[i : i + length])
                 entry = entries.get(key) if len(key) == length else None
-                if entry is not None and not (entry.not_before
-                                              and self._blocked(key, stems, i + length)):
+                if entry is not None and not (key in checked
+                                              and self._rejected(key, entry, sent, i, i + length)):
                     out.append(Match(i, i + length, entry))
                     free = i + length
                     break
             else:  # none: the term of this token alone
-                if single is not None and not (single.not_before
-                                               and self._blocked((stems[i],), stems, i + 1)):
+                key = (stems[i],)
+                if single is not None and not (key in checked
+                                               and self._rejected(key, single, sent, i, i + 1)):
                     out.append(Match(i, i + 1, single))
                     free = i + 1
         return out
 
+    def _rejected(self, key: tuple[str, ...], entry: Entry, sent: Sentence, i: int,
+                  j: int) -> bool:
+        """True when the match of ``entry`` at tokens ``i``..``j-1`` is dropped by its context."""
+        return ((entry.not_before and self._blocked(key, sent.stems, j))
+                or (entry.category in GOVERNING_TYPES and not_speech(sent, i, j, entry)))
+
     def _blocked(self, key: tuple[str, ...], stems: list[str], j: int) -> bool:
-        """True when the words after the match start with one of the entry's ``not_before``."""
-        return any(tuple(stems[j : j + n]) in phrases for n, phrases in self._blockers.get(key, ()))
+        """True when the words after the match start with one of the entry's ``not_before``,
+        also after a number ("admitted 40 refugees" as "admitted refugees"), or with a numeral
+        when one of them is a number word ("claimed 40 lives" as "claimed two")."""
+        blockers = self._blockers.get(key, ())
+        if any(tuple(stems[j : j + n]) in phrases for n, phrases in blockers):
+            return True
+        k = j
+        while k < len(stems) and (stems[k][:1].isdigit() or stems[k] in _NUMBER_WORDS):
+            k += 1  # "4,000" is two tokens
+        if k == j:
+            return False
+        return (stems[j][:1].isdigit() and key in self._numbers_block) or any(
+            tuple(stems[k : k + n]) in phrases for n, phrases in blockers)
+
+
+# --- speech verbs read as nouns, names or discourse markers -----------------------------------
+
+#: Words after which a speech verb's form is a noun ("the claims", "her tweets", "a reply").
+_DETERMINERS = frozenset({
+    "a", "an", "the", "this", "these", "those", "every", "another", "no", "whose", "such",
+    "my", "your", "his", "her", "its", "our", "their"})
+#: Words that, as subjects, take a plural verb ("many claim that ..."): after them an -s form
+#: is a plural noun ("several claims", "two claims").
+_PLURAL_QUANTIFIERS = frozenset({
+    "some", "many", "several", "few", "both", "all", "most", "more", "numerous", "various",
+    "multiple", "other", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "dozens", "hundreds", "thousands", "millions"})
+#: Prepositions: a speech verb's form after one is a noun unless it is a gerund ("the number
+#: of claims", "in tweets"; but "without saying").
+_PREPOSITIONS = frozenset({
+    "of", "in", "on", "for", "with", "about", "against", "by", "from", "over", "among", "amid",
+    "into", "under", "despite", "after", "before", "following", "regarding", "between"})
+#: Contractions that look like possessives ("it's said" is not "its said").
+_CONTRACTIONS = frozenset({
+    "it's", "he's", "she's", "that's", "there's", "what's", "who's", "here's", "where's",
+    "let's", "how's"})
+#: Past participles used as nouns, which can be the subject of a verb in -s ("the accused
+#: claims ..."); after any other -ed word an -s form is a plural object ("rejected claims").
+_ED_NOUNS = frozenset({"accused", "deceased", "united", "embattled"})
+#: Verbs that follow a plural noun but never a verb in -s: "claims were", "claims rose".
+_AFTER_PLURAL_NOUN = frozenset({
+    "were", "are", "have", "had", "will", "would", "can", "could", "may", "might", "must",
+    "should", "shall", "remain", "remained", "rose", "fell", "jumped", "dropped", "climbed",
+    "increased", "decreased", "declined", "surged", "soared", "doubled", "tripled", "mounted",
+    "grew"})
+#: Words before the subject of a clause whose object has moved out of it ("the funds, which
+#: he claims were stolen"): there an -s verb may come right before a verb.
+_EXTRACTORS = frozenset({"which", "that", "what", "who", "whom", "as"})
+#: Endings of adjectives ("baseless"): never a noun reading (nor are adverbs: "falsely").
+_ADJECTIVE_ENDINGS = ("less", "ous", "ful", "ive", "able", "ible")
+#: First words of multi-word terms that are not the verb ("what he called", "would have us
+#: believe"): the words before them say nothing of the verb's reading.
+_NOT_THE_VERB = frozenset({"what", "would"})
+#: Words after a relative "that" ("the claims that were filed"), not a content clause.
+_RELATIVE_STARTS = _AFTER_PLURAL_NOUN | {"was", "is", "has", "did", "do", "does", "been"}
+_NUMBER_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine",
+                           "ten", "dozens", "hundreds", "thousands", "millions", "million",
+                           "billion"})
+
+
+def _plural_or_third_person(word: str, stem: str) -> bool:
+    return word.endswith("s") and not word.endswith("ss") and word != stem
+
+
+def _gap(sent: Sentence, k: int) -> str:
+    """The text between tokens ``k-1`` and ``k`` (lowercased; "" when not known)."""
+    pieces = sent.pieces
+    return pieces[2 * k] if 2 * k < len(pieces) else ""
+
+
+def _content_clause(norms: list[str], i: int, j: int) -> bool:
+    """The match at ``i``..``j-1`` ends with, or is followed by, "that" starting a content
+    clause ("the claims that the vote was rigged"), not a relative one ("the claims that were
+    filed")."""
+    n = len(norms)
+    k = j - 1 if j - i > 1 and norms[j - 1] == "that" else j
+    if k >= n - 1 or norms[k] != "that":
+        return False
+    after = norms[k + 1]
+    return after not in _RELATIVE_STARTS and not after.endswith("ed")
+
+
+def not_speech(sent: Sentence, i: int, j: int, entry: Entry) -> bool:
+    """True when a speech verb's match at tokens ``i``..``j-1`` reads as something else in its
+    context (lowercase tokens only; capitalized names are :mod:`framescore.voice`'s):
+
+    - a noun: "allegations", "confirmation", "warnings" (derived nouns); "the claims", "her
+      tweets", "Moscow's claims", "a reply" (after a determiner or a possessive; not an -ed
+      form: "the alleged attacker" keeps its distancing); "several claims", "4,000 claims",
+      "rejected claims" (an -s form after a plural quantifier, a numeral or an -ed word); "the
+      number of claims" (after a preposition, unless a gerund); "Claims of fraud ..." (an -s
+      form starting the sentence); "claims were", "claims rose" (an -s form before a verb that
+      only a plural noun takes). A noun with a content clause still attributes the clause:
+      "the claims that the vote was rigged";
+    - a discourse marker: "Speaking of ...", "Generally speaking, ...".
+    """
+    norms = sent.norms
+    if "-" in entry.term or len(norms) != len(sent.stems):
+        return False  # hyphenated ("so-called"), or a sentence of stems only: no words to read
+    word, stem = norms[i], sent.stems[i]
+    if (word in _NOT_THE_VERB or word.endswith(_ADJECTIVE_ENDINGS)
+            or (word.endswith("ly") and stem == word)):  # an adverb keeps its -ly in its stem
+        return False
+    n = len(norms)
+    nxt = norms[j] if j < n else ""
+    gerund = word.endswith("ing")
+    if gerund and ((i == 0 and nxt == "of")  # "Speaking of the weather, ..."
+                   or (i > 0 and norms[i - 1].endswith("ly") and j - i == 1
+                       and "," in _gap(sent, i + 1))):  # "Generally speaking, ..."
+        return True
+    s_form = _plural_or_third_person(word, stem)
+    gap = _gap(sent, i) if i > 0 else ""
+    # the word before, when only spaces separate them ("her tweets"; not "her, adding")
+    prev = norms[i - 1] if gap.isspace() else ""
+    noun = (
+        (word.endswith(("ion", "ions")) and not stem.endswith("ion"))  # allegation(s)
+        or (word.endswith("ings") and not stem.endswith("ing"))  # warnings
+        or (not word.endswith("ed") and (
+            prev in _DETERMINERS
+            or (prev.endswith(("'s", "’s")) and prev not in _CONTRACTIONS)
+            or (gap[:1] in ("'", "’") and gap[1:].isspace())  # "farmers' claims"
+            or (prev in _PREPOSITIONS and not gerund)))
+        or (s_form and (
+            i == 0
+            or prev in _PLURAL_QUANTIFIERS or prev[:1].isdigit()
+            or (prev.endswith("ed") and prev not in _ED_NOUNS)
+            or (nxt in _AFTER_PLURAL_NOUN and _EXTRACTORS.isdisjoint(norms[:i]))))
+    )
+    return noun and not _content_clause(norms, i, j)
 
 
 def _by_length(phrases: str) -> list[tuple[int, frozenset[tuple[str, ...]]]]:

@@ -46,10 +46,12 @@ from sklearn.model_selection import (
 from sklearn.pipeline import Pipeline
 
 from . import __version__
+from .classifier import FramingClassifier
 from .corpus import sha256_file
 from .features import BatchAnalysis, FramingFeatures, as_texts
 from .lexicon import ATTRIBUTION_TYPES
 from .metrics import binary_metrics
+from .terms import learn_terms
 
 FORMAT = "framescore-model/2"
 MODEL_FILE = "model.json"
@@ -63,15 +65,19 @@ _REPO_DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "defa
 #: The only types a skops model file may contain besides builtins and NumPy arrays.
 TRUSTED_TYPES = [
     "framescore.features.FramingFeatures",
+    "framescore.model.FramingPipeline",
+    "framescore.classifier.FramingClassifier",
     "sklearn.pipeline.Pipeline",
     "sklearn.linear_model._logistic.LogisticRegression",
     "numpy.dtype",
     "builtins.slice",
 ]
 
-#: Settings of the shipped model, chosen by 5-fold cross-validation on BABE
-#: (scripts/train_default.py); ``framescore train`` uses them unless told otherwise.
-DEFAULT_PARAMS = {"ngrams": True, "C": 3.0}
+#: Settings of the shipped model, chosen on the transfer benchmark
+#: (benchmarks/transfer.py); ``framescore train`` uses them unless told otherwise.
+DEFAULT_PARAMS = {"ngrams": False, "shares": False, "C": 1.0, "constrained": True}
+#: Settings of term learning (:func:`framescore.terms.learn_terms`) when spans are given.
+TERM_PARAMS = {"min_marked": 2, "min_weight": 0.1}
 
 
 #: Summary columns of article-level scores: output column → feature (values are counts).
@@ -89,11 +95,24 @@ class ModelError(RuntimeError):
     """A model directory that is missing, tampered with, or made by incompatible software."""
 
 
-def make_pipeline(*, C: float = 1.0, class_weight: str | None = "balanced", **features) -> Pipeline:
-    """FramingFeatures(**features) → LogisticRegression(C)."""
-    return Pipeline([
+class FramingPipeline(Pipeline):
+    """FramingFeatures → FramingClassifier, fitted with the feature names the classifier's
+    constraints are defined on."""
+
+    def fit(self, X, y=None, **params):
+        features, clf = self.steps[0][1], self.steps[-1][1]
+        Xt = features.fit_transform(X, y)
+        clf.fit(Xt, y, feature_names=features.get_feature_names_out())
+        return self
+
+
+def make_pipeline(*, C: float = 1.0, class_weight: str | None = "balanced",
+                  constrained: bool = True, exclude=(), **features) -> Pipeline:
+    """FramingFeatures(**features) → FramingClassifier(C, constrained, exclude)."""
+    return FramingPipeline([
         ("features", FramingFeatures(**features)),
-        ("clf", LogisticRegression(C=C, class_weight=class_weight, max_iter=2000)),
+        ("clf", FramingClassifier(C=C, class_weight=class_weight, constrained=constrained,
+                                  exclude=tuple(exclude))),
     ])
 
 
@@ -103,12 +122,14 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 @dataclass
 class FramingModel:
-    """A fitted pipeline with its decision threshold and manifest."""
+    """A fitted pipeline with its decision thresholds (sentences; articles, when chosen on
+    article-level evidence) and manifest."""
 
     pipeline: Pipeline
     threshold: float = 0.5
     manifest: dict = field(default_factory=dict)
     path: Path | None = None
+    article_threshold: float | None = None
 
     @property
     def features(self) -> FramingFeatures:
@@ -137,19 +158,53 @@ class FramingModel:
         """Logit of each text: intercept + features · weights."""
         return self.intercept + np.asarray(self.features.transform(X) @ self.weights).ravel()
 
-    def label(self, scores) -> np.ndarray:
-        return np.where(np.asarray(scores) >= self.threshold, "framed", "neutral")
+    def threshold_for(self, level: str = "article") -> float:
+        """The decision threshold of a level: ``article_threshold`` for articles when the
+        model has one, else ``threshold``."""
+        if level == "article" and self.article_threshold is not None:
+            return self.article_threshold
+        return self.threshold
 
-    def score(self, texts, level: str = "article") -> pd.DataFrame:
+    def label(self, scores, level: str = "article") -> np.ndarray:
+        return np.where(np.asarray(scores) >= self.threshold_for(level), "framed", "neutral")
+
+    def score(self, texts, level: str = "article", on_empty: str = "raise") -> pd.DataFrame:
         """Score texts: a DataFrame with ``score`` (probability of framed), ``label``, ``logit``.
 
         At article level it also has ``sentences`` and the summary counts
         (:data:`SUMMARY_FEATURES`: loaded terms by voice, attributions by type). With
         ``level="sentence"`` there is one row per sentence, with ``text_index``, ``sentence``,
         ``start`` and ``end`` (character offsets into its text).
+
+        A text that is empty, only whitespace, or missing (None, NaN, ``pd.NA``) has nothing to
+        score: by default (``on_empty="raise"``) it is a ValueError naming the positions of
+        all such texts, as the command line refuses them. ``on_empty="score"`` scores each as
+        a text without features (a missing one as ""): its logit is the intercept.
         """
         if level not in ("article", "sentence"):
             raise ValueError(f"level must be 'article' or 'sentence', not {level!r}")
+        if on_empty not in ("raise", "score"):
+            raise ValueError(f"on_empty must be 'raise' or 'score', not {on_empty!r}")
+        # (a single string, or an array that is not 1-D, is refused by as_texts below)
+        if not isinstance(texts, str) and getattr(texts, "ndim", 1) == 1:
+            if not hasattr(texts, "__len__"):
+                texts = list(texts)  # an iterator can be read only once
+
+            def missing(t) -> bool:
+                return t is None or t is pd.NA or (isinstance(t, float) and t != t)
+
+            bad = [i for i, t in enumerate(texts)
+                   if (not t.strip() if isinstance(t, str) else missing(t))]
+            if bad and on_empty == "raise":
+                where = ", ".join(map(str, bad[:10])) + (f" and {len(bad) - 10} more"
+                                                         if len(bad) > 10 else "")
+                raise ValueError(
+                    f"{len(bad)} of {len(texts)} texts are empty or missing (None, NaN or "
+                    f"only whitespace), at position{'s' if len(bad) > 1 else ''} {where}; "
+                    "drop them first, or pass on_empty='score' to score each as a text "
+                    "without features")
+            if bad:
+                texts = ["" if missing(t) else t for t in texts]
         batch = self.features.analyze_many(texts, spans=False)
         if level == "article":
             return self.article_frame(batch)
@@ -161,7 +216,7 @@ class FramingModel:
         summary = self._summary_columns
         values = matrix[:, list(summary.values())].toarray()  # all columns in one slice
         counts = np.rint(values * n_sent[:, None]).astype(int)
-        return self._scored_frame({
+        return self._scored_frame("article", {
             "logit": self.intercept + matrix @ self.weights, "sentences": n_sent,
             **{name: counts[:, k] for k, name in enumerate(summary)}})
 
@@ -169,18 +224,18 @@ class FramingModel:
         """:meth:`score`'s sentence-level table of an analyzed batch."""
         counts = batch.counts
         first = np.repeat(np.cumsum(counts) - counts, counts)  # each sentence's text's first
-        return self._scored_frame({
+        return self._scored_frame("sentence", {
             "text_index": np.repeat(np.arange(len(counts)), counts),
             "sentence": np.arange(len(first)) - first,
             "start": batch.bounds[:, 0], "end": batch.bounds[:, 1],
             "logit": self.intercept + batch.sentence_matrix @ self.weights})
 
-    def _scored_frame(self, columns: dict) -> pd.DataFrame:
+    def _scored_frame(self, level: str, columns: dict) -> pd.DataFrame:
         """``score`` and ``label`` (from ``columns["logit"]``), then ``columns``, in one
         DataFrame built at once: adding columns one by one costs pandas more than scoring a
         short text."""
         score = _sigmoid(np.asarray(columns["logit"], dtype=float))
-        return pd.DataFrame({"score": score, "label": self.label(score), **columns})
+        return pd.DataFrame({"score": score, "label": self.label(score, level), **columns})
 
     def explain(self, text: str):
         """An exact explanation of ``text``'s score (see :mod:`framescore.explain`)."""
@@ -224,6 +279,7 @@ class FramingModel:
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "command": " ".join(sys.argv),
             "threshold": self.threshold,
+            "article_threshold": self.article_threshold,
             "lexicons": dict(self.features.lexicon_files_),
             "n_features": len(self.feature_names),
             **{k: v for k, v in self.manifest.items() if k not in ("files", "format")},
@@ -249,17 +305,23 @@ def _plain_data(pipeline: Pipeline) -> dict:
     """What ``model.json`` holds: a fitted FramingFeatures → binary LogisticRegression
     pipeline as JSON-able data (:func:`_from_plain_data` rebuilds it)."""
     steps = [type(step) for _, step in pipeline.steps]
-    if steps != [FramingFeatures, LogisticRegression] or pipeline.steps[1][0] != "clf":
-        raise ValueError("only a FramingFeatures → LogisticRegression pipeline can be saved, "
-                         f"not {[t.__name__ for t in steps]}")
+    if (len(steps) != 2 or steps[0] is not FramingFeatures or steps[1] not in _CLASSIFIERS.values()
+            or pipeline.steps[1][0] != "clf"):
+        raise ValueError("only a FramingFeatures → FramingClassifier (or LogisticRegression) "
+                         f"pipeline can be saved, not {[t.__name__ for t in steps]}")
     clf = pipeline.named_steps["clf"]
     if clf.coef_.shape[0] != 1:
         raise ValueError("only a binary classifier can be saved")
     return {
         "features": pipeline.steps[0][1].fitted_state(),
-        "classifier": {"params": clf.get_params(), "classes": clf.classes_.tolist(),
+        "classifier": {"type": type(clf).__name__, "params": clf.get_params(),
+                       "classes": clf.classes_.tolist(),
                        "intercept": float(clf.intercept_[0]), "coef": clf.coef_[0].tolist()},
     }
+
+
+#: The classifiers a model file may name (files without a type hold a LogisticRegression).
+_CLASSIFIERS = {"FramingClassifier": FramingClassifier, "LogisticRegression": LogisticRegression}
 
 
 def _from_plain_data(data: dict) -> Pipeline:
@@ -268,8 +330,12 @@ def _from_plain_data(data: dict) -> Pipeline:
     Raises ValueError, TypeError or KeyError on malformed data."""
     features = FramingFeatures.from_fitted_state(data["features"])
     spec = data["classifier"]
-    known = LogisticRegression().get_params()
-    clf = LogisticRegression(**{k: v for k, v in spec["params"].items() if k in known})
+    kind = _CLASSIFIERS[spec.get("type", "LogisticRegression")]
+    known = kind().get_params()
+    params = {k: v for k, v in spec["params"].items() if k in known}
+    if "exclude" in params:  # a tuple, a list in JSON
+        params["exclude"] = tuple(params["exclude"])
+    clf = kind(**params)
     coef = np.asarray(spec["coef"], dtype=float)
     if coef.shape != (features.n_features_out_,):
         raise ValueError(f"{coef.size} weights for {features.n_features_out_} features")
@@ -279,7 +345,7 @@ def _from_plain_data(data: dict) -> Pipeline:
     if clf.classes_.shape != (2,):
         raise ValueError(f"classes {spec['classes']!r}: a binary model has two")
     clf.n_features_in_ = coef.size
-    return Pipeline([("features", features), ("clf", clf)])
+    return FramingPipeline([("features", features), ("clf", clf)])
 
 
 def default_model_dir() -> Path:
@@ -313,6 +379,11 @@ def verify(path: str | Path) -> dict:
     if not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
         raise ModelError(f"{manifest_path}: the threshold must be a number from 0 to 1, "
                          f"not {threshold!r}")
+    article_threshold = manifest.get("article_threshold")
+    if article_threshold is not None and not (isinstance(article_threshold, int | float)
+                                              and 0 <= article_threshold <= 1):
+        raise ModelError(f"{manifest_path}: the article threshold must be a number from 0 to "
+                         f"1, not {article_threshold!r}")
     model_file = _model_file(manifest)
     files = manifest.get("files")
     if not isinstance(files, dict) or model_file not in files:
@@ -353,7 +424,9 @@ def load(path: str | Path | None = None) -> FramingModel:
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ModelError(f"{file}: not a valid framescore model file "
                              f"({type(exc).__name__}: {exc})") from None
-    return FramingModel(pipeline, float(manifest["threshold"]), manifest, path)
+    article_threshold = manifest.get("article_threshold")
+    return FramingModel(pipeline, float(manifest["threshold"]), manifest, path,
+                        None if article_threshold is None else float(article_threshold))
 
 
 def _load_skops(file: Path) -> Pipeline:
@@ -388,13 +461,33 @@ def _binary_labels(labels) -> np.ndarray:
     return y.astype(int)
 
 
-def cross_validate(texts, y, *, groups=None, cv: int = 5, seed: int = 42,
+def _with_terms(params: dict, texts, spans, rows=None) -> dict:
+    """``params`` with ``learned_terms`` learned from the annotated ``spans`` of ``texts``
+    (of ``rows`` only, when given), unless there are no spans or terms are given already."""
+    if spans is None or "learned_terms" in params:
+        return params
+    if rows is not None:
+        texts, spans = [texts[i] for i in rows], [spans[i] for i in rows]
+    return {**params, "learned_terms": tuple(learn_terms(list(texts), list(spans),
+                                                         **TERM_PARAMS))}
+
+
+def _check_spans(spans, n: int):
+    if spans is not None and len(spans) != n:
+        raise ValueError(f"{n} texts but {len(spans)} span lists")
+    return None if spans is None else list(spans)
+
+
+def cross_validate(texts, y, *, groups=None, spans=None, cv: int = 5, seed: int = 42,
                    **params) -> tuple[dict, np.ndarray]:
     """Out-of-fold probabilities and metrics; each fold picks its threshold on its own training
     data (inner 3-fold CV maximizing macro-F1), so the reported macro-F1 is not tuned on the
-    test folds. ``groups`` (e.g. outlets) keeps a group on one side of every split."""
+    test folds. ``groups`` (e.g. outlets) keeps a group on one side of every split. With
+    ``spans`` (annotated character spans, one list per text) each fold learns its terms from
+    its own training part only."""
     texts = np.asarray(as_texts(texts), dtype=object)
     y = _binary_labels(y)
+    spans = _check_spans(spans, len(y))
     params = {**DEFAULT_PARAMS, **params}
     if groups is None:
         splits = StratifiedKFold(cv, shuffle=True, random_state=seed).split(texts, y)
@@ -404,7 +497,8 @@ def cross_validate(texts, y, *, groups=None, cv: int = 5, seed: int = 42,
     pred = np.zeros(len(y), dtype=int)
     thresholds = []
     for train_idx, test_idx in splits:
-        tuned = _tuned(params, seed).fit(texts[train_idx], y[train_idx])
+        fold_params = _with_terms(params, texts, spans, train_idx)
+        tuned = _tuned(fold_params, seed).fit(texts[train_idx], y[train_idx])
         proba[test_idx] = tuned.estimator_.predict_proba(texts[test_idx])[:, 1]
         pred[test_idx] = proba[test_idx] >= tuned.best_threshold_
         thresholds.append(float(tuned.best_threshold_))
@@ -420,21 +514,45 @@ def _tuned(params: dict, seed: int) -> TunedThresholdClassifierCV:
     )
 
 
-def train(texts, labels, *, groups=None, cv: int = 5, seed: int = 42, **params) -> FramingModel:
+def train(texts, labels, *, groups=None, spans=None, cv: int = 5, seed: int = 42,
+          **params) -> FramingModel:
     """Train a model on ``texts`` with binary ``labels`` (1 = framed); ``params`` (feature
-    settings and ``C``) override :data:`DEFAULT_PARAMS`.
+    settings, ``C`` and ``constrained``) override :data:`DEFAULT_PARAMS`. With ``spans``
+    (annotated character spans of loaded language, one list per text, e.g. from
+    :func:`framescore.terms.word_spans`) the model also learns term weights from them.
 
     Runs ``cv``-fold cross-validation for the reported metrics (``cv=0`` skips it), then fits
     the final pipeline on all data with a threshold tuned by inner cross-validation.
     """
     texts = as_texts(texts)
     y = _binary_labels(labels)
+    spans = _check_spans(spans, len(y))
     if set(np.unique(y)) != {0, 1}:
         raise ValueError("training needs both classes (0 = neutral, 1 = framed)")
     params = {**DEFAULT_PARAMS, **params}
     manifest: dict = {"params": params, "n_train": len(y), "n_framed": int(y.sum())}
     if cv:
-        manifest["cv_metrics"], _ = cross_validate(texts, y, groups=groups, cv=cv, seed=seed,
-                                                   **params)
+        manifest["cv_metrics"], _ = cross_validate(texts, y, groups=groups, spans=spans, cv=cv,
+                                                   seed=seed, **params)
+    params = _with_terms(params, texts, spans)
+    manifest["n_learned_terms"] = len(params.get("learned_terms", ()))
     tuned = _tuned(params, seed).fit(np.asarray(texts, dtype=object), y)
     return FramingModel(tuned.estimator_, float(tuned.best_threshold_), manifest)
+
+
+def article_threshold(*evidence: tuple[np.ndarray, np.ndarray]) -> float:
+    """The article threshold that best separates framed from neutral articles: each piece of
+    ``evidence`` is (article scores, 0/1 labels); the threshold maximizes the mean of their
+    balanced accuracies (each source counts equally, however many articles it has), and of a
+    range of equally good thresholds the middle one is taken."""
+    grid = np.linspace(0.0, 1.0, 1001)
+    quality = np.zeros(len(grid))
+    for scores, labels in evidence:
+        scores, labels = np.asarray(scores, dtype=float), np.asarray(labels, dtype=bool)
+        if labels.all() or not labels.any():
+            raise ValueError("article-level evidence needs framed and neutral articles")
+        framed = scores[labels][None, :] >= grid[:, None]
+        neutral = scores[~labels][None, :] < grid[:, None]
+        quality += (framed.mean(axis=1) + neutral.mean(axis=1)) / 2
+    best = np.flatnonzero(quality >= quality.max() - 1e-12)
+    return float((grid[best[0]] + grid[best[-1]]) / 2)

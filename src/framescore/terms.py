@@ -1,0 +1,125 @@
+"""Term weights learned from span-level annotations (annotators' marked words or spans).
+
+A term's weight is the smoothed share of its occurrences that annotators marked as loaded:
+``marked / (occurrences + prior)``. Terms are one or two words, matched (as lexicon terms are)
+by their Snowball stems. Words that carry no framing are never learned: stop words, words
+with digits, weekdays and months, words of fewer than three letters, and proper names (words
+written with a capital inside a sentence in most of their occurrences).
+
+Annotations come in two shapes, both turned into character spans: lists of marked words per
+text (BABE's ``biased_words``: :func:`word_spans`), or character offsets (a span table such
+as the Propaganda Techniques Corpus's).
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from .text import normalize, stem, token_spans
+
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december today yesterday tomorrow "
+    "week month year".split())
+_WORD_RE = re.compile(r"[a-z][a-z'-]*[a-z]\Z")
+
+
+def parse_word_list(value) -> list[str]:
+    """A marked-words cell as a list: ``"['a', 'b']"`` (BABE), ``"a|b"``, ``"a;b"`` or empty."""
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    value = str(value).strip()
+    if value.startswith("["):
+        try:
+            return [str(v) for v in ast.literal_eval(value)]
+        except (ValueError, SyntaxError):
+            raise ValueError(f"cannot read the word list {value[:60]!r}") from None
+    return [w.strip() for w in re.split(r"[|;]", value) if w.strip()]
+
+
+def word_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
+    """Character spans of every occurrence of each marked word or phrase in ``text``
+    (case-insensitive, on word boundaries)."""
+    out = []
+    for w in {w.strip() for w in words if w and w.strip()}:
+        pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, w.split())) + r"(?!\w)"
+        out += [m.span() for m in re.finditer(pattern, text, flags=re.IGNORECASE)]
+    return sorted(out)
+
+
+def _tokens(text: str, marked: Sequence[tuple[int, int]]):
+    """(stem, surface, marked, capitalized inside the sentence) for each word token."""
+    spans = sorted(marked)
+    k, out = 0, []
+    previous_end_char = "."
+    for start, end in token_spans(text):
+        surface = text[start:end]
+        while k < len(spans) and spans[k][1] <= start:
+            k += 1
+        inside = k < len(spans) and spans[k][0] < end
+        initial = previous_end_char in ".!?\n\"'“‘:" or start == 0
+        previous_end_char = text[end - 1] if end else "."
+        gap = text[max(start - 2, 0):start]
+        if "\n" in gap:
+            initial = True
+        out.append((stem(normalize(surface)), surface.lower(), inside,
+                    surface[:1].isupper() and not initial))
+    return out
+
+
+def _learnable(surface: str) -> bool:
+    return (len(surface) >= 3 and _WORD_RE.match(surface) is not None
+            and surface not in ENGLISH_STOP_WORDS and surface not in _CALENDAR)
+
+
+def learn_terms(texts: Sequence[str], marked: Sequence[Sequence[tuple[int, int]]], *,
+                min_marked: int = 2, min_weight: float = 0.2, prior: float = 2.0,
+                bigrams: bool = True) -> list[tuple[str, float]]:
+    """Terms and weights from ``texts`` and their annotated character spans ``marked``
+    (one list per text), strongest first (ties by term)."""
+    if len(texts) != len(marked):
+        raise ValueError(f"{len(texts)} texts but {len(marked)} span lists")
+    occurrences: Counter = Counter()
+    hits: Counter = Counter()
+    capitals: Counter = Counter()
+    surfaces: dict[tuple[str, ...], Counter] = {}
+    for text, spans in zip(texts, marked, strict=True):
+        toks = _tokens(text, spans)
+        grams = [((s,), w, m, c) for s, w, m, c in toks]
+        if bigrams:
+            grams += [((a[0], b[0]), f"{a[1]} {b[1]}", a[2] and b[2], a[3] or b[3])
+                      for a, b in itertools.pairwise(toks)]
+        for key, surface, is_marked, capital in grams:
+            occurrences[key] += 1
+            capitals[key] += capital
+            if is_marked:
+                hits[key] += 1
+                surfaces.setdefault(key, Counter())[surface] += 1
+    out = []
+    for key, n_marked in hits.items():
+        if n_marked < min_marked or capitals[key] * 2 > occurrences[key]:
+            continue
+        surface = surfaces[key].most_common(1)[0][0]
+        if not all(_learnable(w) for w in surface.split()):
+            continue
+        weight = n_marked / (occurrences[key] + prior)
+        if weight >= min_weight:
+            out.append((surface, round(weight, 4)))
+    out.sort(key=lambda tw: (-tw[1], tw[0]))
+    return _drop_covered_bigrams(out)
+
+
+def _drop_covered_bigrams(terms: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Leave out a two-word term whose stronger word is learned at least as strongly
+    alone: the bigram would only hide the word's own weight."""
+    single = {stem(normalize(t)): w for t, w in terms if " " not in t}
+    return [(t, w) for t, w in terms
+            if " " not in t or w > max(single.get(stem(normalize(p)), 0.0) for p in t.split())]
