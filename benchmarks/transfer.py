@@ -7,7 +7,8 @@ For every model (framescore candidates and the baselines: TF-IDF 1–2-grams + L
 the public lexicons in ../shared/lexicons + LR), one table row:
 
 - BABE 5-fold stratified CV and leave-one-outlet-out CV (macro-F1 at thresholds tuned on each
-  fold's training part; ROC-AUC); terms are learned from the training part of each fold only;
+  fold's training part; ROC-AUC); terms are learned from the training part of each fold only
+  (marked in three outlets or more);
 - trained on all of BABE: WikiNPOV ROC-AUC; ptc_dev line ROC-AUC for ``loaded`` and
   ``loaded_narrator``; ptc_dev article Spearman ρ with ``loaded_per_line`` and
   ``narrator_loaded_per_line``; the five seed articles' scores and labels.
@@ -63,8 +64,9 @@ class Fitted:
 
 
 def framescore_candidate(params: dict, use_spans: bool = True):
-    def fit(texts, y, spans) -> Fitted:
-        model = train(texts, y, cv=0, seed=SEED, spans=spans if use_spans else None, **params)
+    def fit(texts, y, spans, groups) -> Fitted:
+        model = train(texts, y, cv=0, seed=SEED, spans=spans if use_spans else None,
+                      groups=groups, **params)
         return Fitted(lambda t: expit(model.logits(t)),
                       lambda t: model.score(t)["score"].to_numpy(), model.threshold)
     return fit
@@ -77,7 +79,7 @@ def _tuned(pipeline) -> TunedThresholdClassifierCV:
 
 
 def _sklearn_fit(pipeline_factory):
-    def fit(texts, y, spans) -> Fitted:
+    def fit(texts, y, spans, groups) -> Fitted:
         tuned = _tuned(pipeline_factory()).fit(np.asarray(texts, dtype=object), y)
         proba = lambda t: tuned.estimator_.predict_proba(np.asarray(t, dtype=object))[:, 1]  # noqa: E731
         return Fitted(proba, proba, float(tuned.best_threshold_))
@@ -130,7 +132,7 @@ def cv_metrics(fit, corpus: sc.Corpus, grouped: bool) -> dict:
         splits = StratifiedKFold(5, shuffle=True, random_state=SEED).split(texts, y)
     proba, pred = np.zeros(len(y)), np.zeros(len(y), dtype=int)
     for tr, te in splits:
-        fitted = fit(list(texts[tr]), y[tr], [corpus.spans[i] for i in tr])
+        fitted = fit(list(texts[tr]), y[tr], [corpus.spans[i] for i in tr], corpus.groups[tr])
         proba[te] = fitted.proba(list(texts[te]))
         pred[te] = proba[te] >= fitted.threshold
     return {"f1": f1_score(y, pred, average="macro"), "auc": roc_auc_score(y, proba)}
@@ -164,7 +166,7 @@ def evaluate(name: str, fit, data: dict, quick: bool) -> dict:
     if not quick:
         row["outlet"] = cv_metrics(fit, data["babe"], grouped=True)
     babe = data["babe"]
-    row.update(transfer_metrics(fit(babe.texts, babe.y, babe.spans), data))
+    row.update(transfer_metrics(fit(babe.texts, babe.y, babe.spans, babe.groups), data))
     row["seconds"] = time.time() - t0
     print(f"{name}: {time.time() - t0:.0f} s", file=sys.stderr)
     return row
@@ -226,8 +228,6 @@ def main() -> None:
             framescore_candidate(DEFAULT_PARAMS),
         "baseline: TF-IDF 1–2-grams + LR": tfidf_baseline(),
         "baseline: public lexicon rates + LR": lexicon_baseline(args.shared),
-        "framescore 0.1 settings (lexicon + voice + n-grams, plain LR)":
-            framescore_candidate({"ngrams": True, "C": 3.0, "constrained": False}, False),
     }
     rows = [evaluate(name, fit, data, args.quick) for name, fit in models.items()]
     print(f"All trained on BABE ({len(data['babe'].y)} sentences) in this run; seeds: score and "

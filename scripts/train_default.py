@@ -8,7 +8,8 @@ The recipe (its choices are measured by ``python benchmarks/transfer.py``):
   Propaganda Techniques Corpus half in ``../shared/corpora/ptc_dev`` (``loaded``), read from
   ``../shared`` and never copied into the project;
 - term weights learned from both corpora's span annotations (BABE's ``biased_words``,
-  ptc_dev's Loaded_Language and Name_Calling,Labeling spans);
+  ptc_dev's Loaded_Language and Name_Calling,Labeling spans), each term marked in three
+  outlets or articles or more;
 - features: curated lexicon terms by category and voice, learned terms by voice, typed
   attribution and scare quotes (:data:`framescore.model.DEFAULT_PARAMS`), with the framing
   constraints of :class:`framescore.classifier.FramingClassifier`;
@@ -105,7 +106,8 @@ def main() -> None:
     texts = babe.texts + ptc.texts
     y = np.concatenate([babe.y, ptc.y])
     spans = babe.spans + ptc.spans
-    model = train(texts, y, spans=spans, cv=0, seed=SEED, **DEFAULT_PARAMS)
+    groups = [f"babe:{g}" for g in babe.groups] + [f"ptc:{g}" for g in ptc.groups]
+    model = train(texts, y, spans=spans, groups=groups, cv=0, seed=SEED, **DEFAULT_PARAMS)
     articles = sc.ptc_articles(args.shared)
     seeds = sc.seeds(args.shared)
     seed_scores = model.score(list(seeds.values()))["score"].to_numpy()

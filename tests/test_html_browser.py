@@ -78,3 +78,29 @@ def test_screenshot_shows_visible_highlights(page, tmp_path):
     assert reddish.sum() > 500, "no visible framed highlights"
     assert bluish.sum() > 50, "no visible neutral highlights or bars"
     assert np.mean(pixels > 245) > 0.5  # mostly white page with coloured marks
+
+
+@needs_browser
+def test_no_sideways_scroll_at_800_px(page, tmp_path):
+    """A copy of the page with a probe script that writes the document's scroll width into
+    the DOM: at 800 px it must not exceed the window."""
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.read_text(encoding="utf-8").replace(
+        "</body>", "<script>document.body.setAttribute('data-overflow', "
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth)"
+        "</script></body>"), encoding="utf-8")
+    result = _chromium(tmp_path, "--window-size=800,1000", "--dump-dom", probe.as_uri())
+    overflow = re.search(r'data-overflow="(-?\d+)"', result.stdout)
+    assert overflow, result.stderr[-2000:]
+    assert int(overflow.group(1)) <= 0
+
+
+def test_an_explanation_shows_itself_in_jupyter(default_model_dir):
+    import framescore
+
+    expl = framescore.load(default_model_dir).explain(
+        (ROOT / "examples" / "partisan_report.txt").read_text(encoding="utf-8"))
+    fragment = expl._repr_html_()
+    assert fragment.startswith('<div class="fs">') and fragment.endswith("</div>")
+    assert "<html" not in fragment and "<body" not in fragment
+    assert 'id="article"' in fragment and fragment.count('<mark class="span"') >= 5

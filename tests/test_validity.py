@@ -36,12 +36,17 @@ LOADED = [  # the same sentences with a loaded term in the narrator's voice
     "The group's thuggish leaders met the delegation in the capital.",
     "The greedy company laid off two hundred workers.",
 ]
-QUOTED = [  # ... and the same term inside a quotation
-    'Fighters of what the statement called "the usurping entity" shelled the camp again on '
-    "Monday.",
-    'The senator\'s bill would scrap what he calls "the death tax".',
-    'The group\'s "thuggish" leaders, as a rival put it, met the delegation in the capital.',
-    'The "greedy" company, in the union\'s words, laid off two hundred workers.',
+REPORTED_PLAIN = [  # reported speech without the loaded term ...
+    "The statement said fighters shelled the camp again on Monday.",
+    "He said the senator's bill would cut the estate tax.",
+    "A rival said the group's leaders met the delegation in the capital.",
+    "The union said the company laid off two hundred workers.",
+]
+REPORTED_QUOTED = [  # ... and with it, quoted inside the reported speech
+    'The statement said fighters of "the usurping entity" shelled the camp again on Monday.',
+    'He said the senator\'s bill would cut "the death tax".',
+    'A rival said the group\'s "thuggish" leaders met the delegation in the capital.',
+    'The union said the "greedy" company laid off two hundred workers.',
 ]
 
 
@@ -64,10 +69,21 @@ def test_a_loaded_term_in_the_narrators_voice_raises_a_score(model):
     assert (scores(model, LOADED) > scores(model, PLAIN) + 0.01).all()
 
 
-def test_quoting_a_term_never_lowers_a_score_and_counts_less_than_adopting_it(model):
-    plain, loaded, quoted = (scores(model, t) for t in (PLAIN, LOADED, QUOTED))
+def test_quoting_a_term_never_lowers_a_score(model):
+    plain, quoted = scores(model, REPORTED_PLAIN), scores(model, REPORTED_QUOTED)
     assert (quoted >= plain - 1e-9).all()
-    assert (quoted < loaded).all()
+    spans = [model.features.spans(t) for t in REPORTED_QUOTED]
+    assert all(any(s["voice"] == "quoted" for s in sp) for sp in spans)
+
+
+def test_quoting_a_term_counts_less_than_adopting_it(model):
+    """The same sentence with the term in the narrator's voice and in a direct quote."""
+    pairs = [("The usurping entity shelled the camp again.",
+              '"The usurping entity shelled the camp again," the statement read.'),
+             ("The greedy company laid off workers.",
+              '"The greedy company laid off workers," the union wrote.')]
+    for adopted, quoted in pairs:
+        assert scores(model, [adopted])[0] > scores(model, [quoted])[0]
 
 
 @pytest.mark.parametrize("addition", [" on Monday", " in the capital", " on March 3, 2024",

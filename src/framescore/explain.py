@@ -39,6 +39,10 @@ class Explanation:
     model: str = ""
     skipped: list[dict] = field(default_factory=list)  # {start, end, text, reason}: not scored
 
+    def _repr_html_(self) -> str:
+        """Jupyter's rendering: the same element as the HTML page's."""
+        return render_html_fragment(self)
+
     def to_dict(self) -> dict:
         """The JSON contract of ``framescore explain --format json`` (DESIGN.md)."""
         return {
@@ -314,24 +318,31 @@ def _marked_text(expl: Explanation, color: bool) -> str:
 
 # --- HTML -------------------------------------------------------------------------------------
 
-_CSS = """
+_PAGE_CSS = """
 body{font:16px/1.55 Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 h1{font:600 1.3rem system-ui,sans-serif}
-.meta,.bars,table{font:14px system-ui,sans-serif}
-.score{font-size:2rem;font-weight:700}
-.framed{color:#b3261e}.neutral{color:#1f5fa8}
-.article{white-space:pre-wrap;border:1px solid #ddd;padding:1rem;border-radius:6px}
-mark.span{position:relative;border-radius:3px;padding:0 1px;cursor:help;color:inherit}
-mark.span .tip{visibility:hidden;opacity:0;position:absolute;left:0;bottom:125%;z-index:2;
+"""
+#: The explanation's own styles, scoped to its element (a page, or a notebook's output cell).
+_CSS = """
+.fs .meta,.fs .bars,.fs table{font:14px system-ui,sans-serif}
+.fs .score{font-size:2rem;font-weight:700}
+.fs .framed{color:#b3261e}.fs .neutral{color:#1f5fa8}
+.fs .article{white-space:pre-wrap;overflow-wrap:anywhere;border:1px solid #ddd;padding:1rem;
+ border-radius:6px}
+.fs mark.span{position:relative;border-radius:3px;padding:0 1px;cursor:help;color:inherit}
+.fs mark.span .tip{display:none;position:absolute;left:0;bottom:125%;z-index:2;
  background:#222;color:#fff;font:12px/1.4 system-ui,sans-serif;padding:.4rem .6rem;
- border-radius:4px;white-space:nowrap;transition:opacity .15s}
-mark.span:hover .tip,mark.span:focus .tip{visibility:visible;opacity:1}
-.bar{display:flex;align-items:center;gap:.5rem;margin:2px 0}
-.bar .name{width:22rem;text-align:right;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.bar .track{flex:1;position:relative;height:14px;background:#f3f3f3}
-.bar .fill{position:absolute;top:0;height:14px}
-.bar .num{width:5rem;font-variant-numeric:tabular-nums}
-table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left}
+ border-radius:4px;width:max-content;max-width:18rem;white-space:normal}
+.fs mark.span:hover .tip,.fs mark.span:focus .tip{display:block}
+.fs .bar{display:flex;align-items:center;gap:.5rem;margin:2px 0}
+.fs .bar .name{width:min(22rem,40%);text-align:right;overflow:hidden;text-overflow:ellipsis;
+ white-space:nowrap}
+.fs .bar .track{flex:1;position:relative;height:14px;background:#f3f3f3}
+.fs .bar .fill{position:absolute;top:0;height:14px}
+.fs .bar .num{width:5rem;font-variant-numeric:tabular-nums}
+.fs table{border-collapse:collapse;max-width:100%}
+.fs td,.fs th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left;
+ overflow-wrap:anywhere}
 """
 
 
@@ -351,6 +362,21 @@ def _skipped_html(expl: Explanation) -> str:
 
 def render_html(expl: Explanation, top: int = 15, title: str = "framescore explanation") -> str:
     """One self-contained HTML page (no scripts, no network requests)."""
+    esc = html.escape
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)}</title><style>{_PAGE_CSS}</style></head>
+<body>
+<h1>{esc(title)}</h1>
+{render_html_fragment(expl, top)}
+</body></html>
+"""
+
+
+def render_html_fragment(expl: Explanation, top: int = 15) -> str:
+    """The explanation as one HTML element with its own scoped styles (what
+    :func:`render_html` puts in its page, and a notebook shows)."""
     esc = html.escape
     scale = max((abs(s["contribution"]) for s in expl.spans), default=0.0)
     parts, pos = [], 0
@@ -391,12 +417,7 @@ def render_html(expl: Explanation, top: int = 15, title: str = "framescore expla
     cf_table = (f"<h2 class='meta'>With neutral wording</h2><table><tr><th>term</th>"
                 f"<th>neutral</th><th>score</th><th>change</th></tr>{cf_rows}</table>"
                 if cf_rows else "")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title><style>{_CSS}</style></head>
-<body>
-<h1>{esc(title)}</h1>
+    return f"""<div class="fs"><style>{_CSS}</style>
 <p class="meta"><span class="score {esc(expl.label)}" id="score">{expl.score:.3f}</span>
 label <b class="{esc(expl.label)}" id="label">{esc(expl.label)}</b> (threshold
 {expl.threshold:.2f}) · logit {expl.logit:+.4f} = intercept {expl.intercept:+.4f}
@@ -408,5 +429,4 @@ label <b class="{esc(expl.label)}" id="label">{esc(expl.label)}</b> (threshold
 <div class="bars" id="bars">{"".join(bars)}</div>
 {cf_table}
 {_skipped_html(expl)}
-</body></html>
-"""
+</div>"""

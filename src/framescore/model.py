@@ -78,6 +78,8 @@ TRUSTED_TYPES = [
 DEFAULT_PARAMS = {"ngrams": False, "shares": False, "C": 1.0, "constrained": True}
 #: Settings of term learning (:func:`framescore.terms.learn_terms`) when spans are given.
 TERM_PARAMS = {"min_marked": 2, "min_weight": 0.1}
+#: With groups (outlets, articles), a learned term must be marked in this many of them.
+GROUPS_MARKING = 3
 
 
 #: Summary columns of article-level scores: output column → feature (values are counts).
@@ -461,15 +463,19 @@ def _binary_labels(labels) -> np.ndarray:
     return y.astype(int)
 
 
-def _with_terms(params: dict, texts, spans, rows=None) -> dict:
+def _with_terms(params: dict, texts, spans, groups=None, rows=None) -> dict:
     """``params`` with ``learned_terms`` learned from the annotated ``spans`` of ``texts``
-    (of ``rows`` only, when given), unless there are no spans or terms are given already."""
+    (of ``rows`` only, when given; marked in :data:`GROUPS_MARKING` or more ``groups`` when
+    there are groups),
+    unless there are no spans or terms are given already."""
     if spans is None or "learned_terms" in params:
         return params
     if rows is not None:
         texts, spans = [texts[i] for i in rows], [spans[i] for i in rows]
+        groups = None if groups is None else [groups[i] for i in rows]
+    settings = {**TERM_PARAMS, **({} if groups is None else {"min_groups": GROUPS_MARKING})}
     return {**params, "learned_terms": tuple(learn_terms(list(texts), list(spans),
-                                                         **TERM_PARAMS))}
+                                                         groups=groups, **settings))}
 
 
 def _check_spans(spans, n: int):
@@ -497,7 +503,7 @@ def cross_validate(texts, y, *, groups=None, spans=None, cv: int = 5, seed: int 
     pred = np.zeros(len(y), dtype=int)
     thresholds = []
     for train_idx, test_idx in splits:
-        fold_params = _with_terms(params, texts, spans, train_idx)
+        fold_params = _with_terms(params, texts, spans, groups, train_idx)
         tuned = _tuned(fold_params, seed).fit(texts[train_idx], y[train_idx])
         proba[test_idx] = tuned.estimator_.predict_proba(texts[test_idx])[:, 1]
         pred[test_idx] = proba[test_idx] >= tuned.best_threshold_
@@ -519,7 +525,9 @@ def train(texts, labels, *, groups=None, spans=None, cv: int = 5, seed: int = 42
     """Train a model on ``texts`` with binary ``labels`` (1 = framed); ``params`` (feature
     settings, ``C`` and ``constrained``) override :data:`DEFAULT_PARAMS`. With ``spans``
     (annotated character spans of loaded language, one list per text, e.g. from
-    :func:`framescore.terms.word_spans`) the model also learns term weights from them.
+    :func:`framescore.terms.word_spans`) the model also learns term weights from them. ``groups``
+    (e.g. outlets) keep each group on one side of every CV split, and a learned term must be
+    marked in texts of :data:`GROUPS_MARKING` groups or more.
 
     Runs ``cv``-fold cross-validation for the reported metrics (``cv=0`` skips it), then fits
     the final pipeline on all data with a threshold tuned by inner cross-validation.
@@ -534,7 +542,7 @@ def train(texts, labels, *, groups=None, spans=None, cv: int = 5, seed: int = 42
     if cv:
         manifest["cv_metrics"], _ = cross_validate(texts, y, groups=groups, spans=spans, cv=cv,
                                                    seed=seed, **params)
-    params = _with_terms(params, texts, spans)
+    params = _with_terms(params, texts, spans, groups)
     manifest["n_learned_terms"] = len(params.get("learned_terms", ()))
     tuned = _tuned(params, seed).fit(np.asarray(texts, dtype=object), y)
     return FramingModel(tuned.estimator_, float(tuned.best_threshold_), manifest)

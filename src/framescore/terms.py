@@ -81,17 +81,21 @@ def _learnable(surface: str) -> bool:
 
 
 def learn_terms(texts: Sequence[str], marked: Sequence[Sequence[tuple[int, int]]], *,
-                min_marked: int = 2, min_weight: float = 0.2, prior: float = 2.0,
+                groups: Sequence | None = None, min_marked: int = 2, min_groups: int = 1,
+                min_weight: float = 0.2, prior: float = 2.0,
                 bigrams: bool = True) -> list[tuple[str, float]]:
     """Terms and weights from ``texts`` and their annotated character spans ``marked``
-    (one list per text), strongest first (ties by term)."""
-    if len(texts) != len(marked):
-        raise ValueError(f"{len(texts)} texts but {len(marked)} span lists")
+    (one list per text), strongest first (ties by term). With ``groups`` (e.g. the outlet
+    of each text), a term must be marked in texts of ``min_groups`` groups or more."""
+    if len(texts) != len(marked) or (groups is not None and len(groups) != len(texts)):
+        raise ValueError(f"{len(texts)} texts but {len(marked)} span lists"
+                         + (f" and {len(groups)} groups" if groups is not None else ""))
     occurrences: Counter = Counter()
     hits: Counter = Counter()
     capitals: Counter = Counter()
     surfaces: dict[tuple[str, ...], Counter] = {}
-    for text, spans in zip(texts, marked, strict=True):
+    marked_in: dict[tuple[str, ...], set] = {}
+    for n, (text, spans) in enumerate(zip(texts, marked, strict=True)):
         toks = _tokens(text, spans)
         grams = [((s,), w, m, c) for s, w, m, c in toks]
         if bigrams:
@@ -103,9 +107,11 @@ def learn_terms(texts: Sequence[str], marked: Sequence[Sequence[tuple[int, int]]
             if is_marked:
                 hits[key] += 1
                 surfaces.setdefault(key, Counter())[surface] += 1
+                marked_in.setdefault(key, set()).add(n if groups is None else groups[n])
     out = []
     for key, n_marked in hits.items():
-        if n_marked < min_marked or capitals[key] * 2 > occurrences[key]:
+        if (n_marked < min_marked or len(marked_in[key]) < min_groups
+                or capitals[key] * 2 > occurrences[key]):
             continue
         surface = surfaces[key].most_common(1)[0][0]
         if not all(_learnable(w) for w in surface.split()):
