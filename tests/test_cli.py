@@ -322,11 +322,18 @@ def test_score_jsonl_parquet_folder_and_stdin_inputs(runner, tmp_path, model_dir
     pd.DataFrame({"content": ["The library opened, the mayor said."]}).to_parquet(
         folder / "b.parquet")
     (folder / "notes.bin").write_bytes(b"\x00\x01 ignored: not a known extension")
-    r = invoke(runner, ["score", folder, "--text-col", "content", "--model", model_dir])
+    r = invoke(runner, ["score", folder / "a.jsonl", folder / "b.parquet", folder,
+                        "--text-col", "content", "--model", model_dir])
     records = jsonl(r.stdout)
     assert [(Path(rec["source"]).name, rec.get("row"), rec.get("id")) for rec in records] == [
         ("a.jsonl", 0, None), ("a.jsonl", 1, None), ("b.parquet", 0, None),
         ("z.txt", 0, "z.txt")]
+    # a folder stands for its .txt files, or with --input-format for its tables of a format
+    r = invoke(runner, ["score", folder, "--text-col", "content", "--model", model_dir])
+    assert [rec["id"] for rec in jsonl(r.stdout)] == ["z.txt"]
+    r = invoke(runner, ["score", folder, "--input-format", "parquet", "--text-col", "content",
+                        "--model", model_dir])
+    assert [rec["row"] for rec in jsonl(r.stdout)] == [0]
     r = invoke(runner, ["score", "-", "--model", model_dir],
                input="Critics slammed the so-called reform.")
     [rec] = jsonl(r.stdout)
@@ -488,7 +495,8 @@ def test_score_on_error_skip_accounts_for_every_row(runner, tmp_path, model_dir)
     (folder / "d.txt").write_bytes(b"caf\xe9 au lait\n")  # Latin-1, not UTF-8
     (folder / "e.txt").write_text("The railway was repaired, engineers said.")
     out = tmp_path / "scores.jsonl"
-    r = invoke(runner, ["score", folder, "--on-error", "skip", "-o", out, "--model", model_dir])
+    r = invoke(runner, ["score", folder / "a.csv", folder / "b.jsonl", folder, "--on-error",
+                        "skip", "-o", out, "--model", model_dir])
     scored = jsonl(out.read_text())
     errors = jsonl(Path(f"{out}.errors.jsonl").read_text())
     assert len(scored) == 5 and len(errors) == 7
@@ -909,3 +917,175 @@ def test_workers_score_with_the_parents_model(model_dir, tmp_path):
         (got,) = pool.starting.result().submit(cli._worker_score, texts, "article",
                                                ()).result()
     pd.testing.assert_frame_equal(got, model.score(texts))
+
+
+# --- what a new user trips over (issue 23) ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cli_trained(tmp_path_factory, labeled_csv) -> Path:
+    """A model trained through the command line (so its manifest names its training data),
+    under a umask of 027."""
+    out = tmp_path_factory.mktemp("cli_trained") / "mine"
+    old = os.umask(0o027)
+    try:
+        invoke(CliRunner(), ["train", labeled_csv, "--text-col", "sentence", "--positive",
+                             "framed", "--negative", "plain", "--cv", "0", "-o", out])
+    finally:
+        os.umask(old)
+    return out
+
+
+def test_a_trained_model_directory_follows_the_umask(cli_trained):
+    assert cli_trained.stat().st_mode & 0o777 == 0o750  # not mkdtemp's 0700
+    assert {p.stat().st_mode & 0o777 for p in cli_trained.iterdir()} == {0o640}
+
+
+def test_evaluate_on_the_training_data_warns_and_says_so(runner, tmp_path, labeled_csv,
+                                                         cli_trained):
+    args = ["--text-col", "sentence", "--positive", "framed", "--negative", "plain",
+            "--model", cli_trained, "--format", "json"]
+    r = invoke(runner, ["evaluate", labeled_csv, *args])
+    assert json.loads(r.stdout)["trained_on_this_data"] is True
+    warning = [line for line in r.stderr.splitlines() if line.startswith("framescore: warning:")]
+    assert len(warning) == 1 and "trained on" in warning[0] and "--cv" in warning[0]
+    assert "framescore: warning:" in invoke(runner, ["-q", "evaluate", labeled_csv,
+                                                     *args]).stderr  # even when quiet
+    other = tmp_path / "other.csv"
+    other.write_text(labeled_csv.read_text() + "An added row of plain news.,plain,o3\n")
+    r = invoke(runner, ["evaluate", other, *args])
+    assert json.loads(r.stdout)["trained_on_this_data"] is False
+    assert "warning" not in r.stderr
+
+
+@pytest.mark.parametrize("command", [
+    ["score", "A"], ["explain", "A"], ["compare", "A", "B"], ["lexicon", "list"],
+    ["lexicon", "show", "slammed"], ["train", "L", "--positive", "framed", "--negative", "plain",
+                                     "--text-col", "sentence", "--cv", "0", "-o", "OUT"],
+    ["evaluate", "L", "--positive", "framed", "--negative", "plain", "--text-col", "sentence",
+     "--model", "M"],
+])
+@pytest.mark.parametrize("flag", ["-q", "--quiet"])
+def test_quiet_after_the_command(runner, tmp_path, articles, labeled_csv, model_dir,
+                                 cli_lexicons, command, flag):
+    where = {"A": articles["outlet_a.txt"], "B": articles["outlet_b.txt"], "L": labeled_csv,
+             "M": model_dir, "OUT": tmp_path / "m"}
+    args = [where.get(a, a) for a in command]
+    if command[0] in ("score", "explain", "compare"):
+        args += ["--model", model_dir]
+    if command[0] == "lexicon":
+        args += ["--lexicon", cli_lexicons[0]]
+    r = invoke(runner, [*args, flag])
+    assert r.stderr == ""
+
+
+def test_sentence_level_output_has_the_sentence_text(runner, tmp_path, articles, model_dir):
+    text = ARTICLES["outlet_a.txt"]
+    rows = jsonl(invoke(runner, ["score", articles["outlet_a.txt"], "--level", "sentence",
+                                 "--model", model_dir]).stdout)
+    assert list(rows[0])[:5] == ["id", "sentence", "start", "end", "text"]
+    assert all(r["text"] == text[r["start"]:r["end"]] for r in rows)
+    table = write_csv(tmp_path / "t.csv", [{"text": text}, {"text": "One. Two here."}])
+    for fmt in ("csv", "parquet"):
+        out = tmp_path / f"s.{fmt}"
+        invoke(runner, ["score", table, "--level", "sentence", "--model", model_dir, "-o", out,
+                        "-j", "2" if fmt == "csv" else "1"])
+        df = pd.read_csv(out) if fmt == "csv" else pd.read_parquet(out)
+        texts = [text, "One. Two here."]
+        assert df["text"].tolist() == [texts[r][s:e] for r, s, e in
+                                       zip(df["row"], df["start"], df["end"], strict=True)]
+
+
+def test_a_model_directory_that_is_not_there(runner, tmp_path, articles):
+    for command in (["score", articles["outlet_a.txt"]], ["explain", articles["outlet_a.txt"]]):
+        r = invoke(runner, [*command, "--model", f"{tmp_path / 'missing'}/"], code=1)
+        assert_one_line_error(r, "missing/: no such directory")
+    r = invoke(runner, ["score", articles["outlet_a.txt"], "--model", articles["outlet_b.txt"]],
+               code=1)
+    assert_one_line_error(r, "outlet_b.txt: is a file, not a model directory")
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("end.jsonl", '{"text": "The council met."}\n{"text": "The minister sa'),
+    ("middle.jsonl", '{"text": "The council met."}\n{"text": "The minister sa\n{"text": "b"}\n'),
+])
+def test_a_truncated_jsonl_line_is_an_unterminated_string(runner, tmp_path, model_dir, name,
+                                                          data):
+    path = tmp_path / name
+    path.write_text(data)
+    r = invoke(runner, ["score", path, "--model", model_dir], code=1)
+    assert_one_line_error(r, f"{name}:2: malformed JSON (Unterminated string starting at "
+                             "column 10)")
+    r = invoke(runner, ["train", path, "--positive", "x", "-o", tmp_path / "m"], code=1)
+    assert_one_line_error(r, f"{name}:2: malformed JSON (Unterminated string")
+
+
+@pytest.mark.parametrize(("command", "n", "cv", "need"), [
+    ("train", 2, 0, 3), ("train", 4, 5, 5), ("evaluate", 5, 2, 6), ("evaluate", 4, 3, 5)])
+def test_too_few_texts_to_train_is_one_clear_error(runner, tmp_path, n, cv, need, command):
+    rows = [{"text": f"The puppet regime slammed critics on day {k}." if k % 2 else
+             f"Officials said the council met on day {k}.",
+             "label": "framed" if k % 2 else "plain"} for k in range(2 * n)]
+    path = write_csv(tmp_path / "few.csv", rows)
+    args = ["-q", command, path, "--positive", "framed", "--cv", cv]
+    r = invoke(runner, [*args, *(["-o", tmp_path / "m"] if command == "train" else [])], code=1)
+    line = assert_one_line_error(r, "few.csv: too few texts to train on", f"{n} framed and "
+                                 f"{n} neutral", f"at least {need} of each class")
+    assert "n_splits" not in line and "Warning" not in r.stderr
+    assert not (tmp_path / "m").exists()
+    if (command, cv) != ("evaluate", 2):
+        return  # (the case where the bound is tightest: one text fewer, and it would fail)
+    more = write_csv(tmp_path / "enough.csv", rows + [
+        {"text": f"Critics slammed plan {k}." if k % 2 else f"The mayor said plan {k} works.",
+         "label": "framed" if k % 2 else "plain"} for k in range(2 * (need - n))])
+    r = invoke(runner, [command, more, "--positive", "framed", "--cv", cv,
+                        *(["-o", tmp_path / "m"] if command == "train" else [])])
+    assert "Warning" not in r.stderr
+
+
+def test_fewer_groups_than_folds_is_one_clear_error(runner, tmp_path, labeled_csv):
+    r = invoke(runner, ["-q", "evaluate", labeled_csv, "--text-col", "sentence", "--positive",
+                        "framed", "--negative", "plain", "--group-col", "outlet", "--cv", "5"],
+               code=1)
+    assert_one_line_error(r, "4 groups in --group-col, fewer than the 5 folds")
+
+
+def test_texts_without_features_are_one_clear_error(runner, tmp_path):
+    rows = [{"text": f"The council met on day {k}.", "label": "framed" if k % 2 else "plain"}
+            for k in range(12)]
+    path = write_csv(tmp_path / "plain.csv", rows)
+    r = invoke(runner, ["-q", "train", path, "--positive", "framed", "--cv", "0", "-o",
+                        tmp_path / "m"], code=1)
+    assert_one_line_error(r, "plain.csv: the model predicts the same score for every text")
+
+
+def test_keep_col_copies_input_columns_into_every_output_row(runner, tmp_path, model_dir):
+    rows = [{"text": "The puppet regime slammed the press. Officials said so.", "outlet": "A",
+             "date": "2026-01-02", "n": 1},
+            {"text": "The ferry runs daily, officials said.", "outlet": "B", "date": None,
+             "n": 2}]
+    csv_path = write_csv(tmp_path / "news.csv", rows)
+    pd.DataFrame(rows).to_parquet(tmp_path / "news.parquet")
+    (tmp_path / "news.jsonl").write_text("".join(
+        json.dumps({k: v for k, v in r.items() if k != "date" or v}) + "\n" for r in rows))
+    keep = ["--keep-col", "outlet", "--keep-col", "date", "--keep-col", "outlet"]
+    for name in ("news.csv", "news.parquet", "news.jsonl"):
+        out = jsonl(invoke(runner, ["score", tmp_path / name, *keep, "--model",
+                                    model_dir]).stdout)
+        assert [list(r)[:4] for r in out] == [["row", "outlet", "date", "score"]] * 2
+        empty = "" if name == "news.csv" else None  # CSV cells are read as written
+        assert [(r["outlet"], r["date"]) for r in out] == [("A", "2026-01-02"), ("B", empty)]
+    sentences = jsonl(invoke(runner, ["score", csv_path, "--keep-col", "n", "--level",
+                                      "sentence", "--model", model_dir]).stdout)
+    assert [r["n"] for r in sentences] == ["1", "1", "2"]
+    out = tmp_path / "s.parquet"
+    invoke(runner, ["score", csv_path, "--keep-col", "outlet", "-o", out, "-j", "2",
+                    "--model", model_dir])
+    assert pd.read_parquet(out)["outlet"].tolist() == ["A", "B"]
+    r = invoke(runner, ["score", csv_path, "--keep-col", "nope", "--model", model_dir], code=1)
+    assert_one_line_error(r, "news.csv: no column 'nope'")
+    r = invoke(runner, ["score", csv_path, "--keep-col", "label", "--model", model_dir], code=2)
+    assert_one_line_error(r, "--keep-col label")
+    r = invoke(runner, ["score", tmp_path / "news.jsonl", "--keep-col", "missing", "--model",
+                        model_dir])
+    assert [r["missing"] for r in jsonl(r.stdout)] == [None, None]

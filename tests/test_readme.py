@@ -1,11 +1,14 @@
-"""The README tells a new user the truth: its set-up commands, CI and commands exist."""
+"""The README tells a new user the truth: its set-up commands, CI and commands exist, and
+every Python block runs as pasted."""
 
 from __future__ import annotations
 
 import re
 import shlex
+import tempfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from framescore.cli import cli
@@ -45,3 +48,26 @@ def test_every_command_in_the_readme_exists():
             used.update(re.findall(r"^\$? ?framescore (\w+)", line))
     assert used >= {"score", "explain", "compare", "lexicon", "train", "evaluate"}
     assert used <= set(cli.commands)
+
+
+def python_blocks() -> list[str]:
+    return re.findall(r"^```python\n(.*?)^```", README, flags=re.S | re.M)
+
+
+def test_the_readme_has_python_blocks():
+    assert len(python_blocks()) >= 2
+
+
+@pytest.mark.parametrize("index", range(len(python_blocks())))
+def test_every_python_block_runs_as_pasted(index, default_model_dir, monkeypatch, tmp_path):
+    """Each block runs on its own, in a fresh namespace, from the repository root (where a
+    reader of the README runs it): nothing it uses is left undefined."""
+    block = python_blocks()[index]
+    if "dask" in block:
+        pytest.importorskip("distributed", reason="the dask extra is not installed")
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # where the blocks' temporary files go
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    before = set(p.name for p in ROOT.iterdir())
+    exec(compile(block, f"README.md python block {index + 1}", "exec"), {"__name__": "readme"})
+    assert set(p.name for p in ROOT.iterdir()) == before  # it wrote nothing into the checkout

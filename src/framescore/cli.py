@@ -32,15 +32,14 @@ from pathlib import Path
 import click
 
 from .corpus import (
-    TABLE_FORMATS,
-    TEXT_SUFFIXES,
+    INPUT_FORMATS,
     DataError,
     Record,
     RecordError,
     input_format,
     invalid_byte,
 )
-from .writers import RecordWriter, atomic_open, atomic_path, output_format
+from .writers import RecordWriter, atomic_open, atomic_path, current_umask, output_format
 
 PROG = "framescore"
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -82,8 +81,29 @@ def _error_line(message: str) -> None:
     click.echo(f"{PROG}: error: {message}", err=True)
 
 
+def _set_quiet(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    settings = ctx.find_object(Settings)
+    if value and settings is not None:
+        settings.quiet = True
+
+
+def quiet_option() -> click.Option:
+    """``-q/--quiet`` of a command, the same as ``framescore --quiet COMMAND``."""
+    return click.Option(["-q", "--quiet", "quiet_here"], is_flag=True, expose_value=False,
+                        callback=_set_quiet,
+                        help="No progress bar or log lines on stderr (as 'framescore -q').")
+
+
 class FramescoreGroup(click.Group):
-    """A click group whose errors are one line on stderr (the traceback only with --debug)."""
+    """A click group whose errors are one line on stderr (the traceback only with --debug).
+    Its commands, and those of its subgroups, take ``-q/--quiet`` too."""
+
+    group_class = type  # subgroups (lexicon) are FramescoreGroups too
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not any("--quiet" in getattr(p, "opts", ()) for p in cmd.params):
+            cmd.params.append(quiet_option())
+        super().add_command(cmd, name)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
@@ -145,6 +165,12 @@ def info(message: str) -> None:
     """A log line on stderr (suppressed by ``framescore --quiet``)."""
     if not _settings().quiet:
         click.echo(message, err=True)
+
+
+def warn(message: str) -> None:
+    """A warning on stderr, ``framescore: warning: ...`` (printed even with ``--quiet``:
+    it says that a result may mislead)."""
+    click.echo(f"{PROG}: warning: {_one_line(message)}", err=True)
 
 
 # --- shared options ----------------------------------------------------------------------------
@@ -336,28 +362,41 @@ class _Input:
     kind: str  # txt, stdin, csv, jsonl, parquet
 
 
-def expand_inputs(inputs: tuple[str, ...]) -> list[_Input]:
-    """Files to read, in order: folders walked recursively (sorted), as corpus.iter_records."""
+def expand_inputs(inputs: tuple[str, ...], given: str | None = None) -> list[_Input]:
+    """Files to read, in order, as corpus.iter_records reads them: a folder stands for its
+    .txt files (with ``given``, an ``--input-format``, its files of that format), walked
+    recursively (sorted); ``given`` is the format of every file and of stdin."""
+    from .corpus import folder_files
+
     out: list[_Input] = []
     for inp in inputs:
-        kind = input_format(inp)
+        kind = input_format(inp, given)
         if kind != "dir":
             out.append(_Input(inp, kind))
             continue
-        root = Path(inp)
-        files = sorted(p for p in root.rglob("*") if p.is_file() and (
-            p.suffix.lower() in TEXT_SUFFIXES or p.suffix.lower() in TABLE_FORMATS))
-        if not files:
-            raise DataError(f"{root}: no .txt, CSV, JSONL or Parquet files in this folder")
-        out += [_Input(str(p), input_format(p)) for p in files]
+        out += [_Input(str(p), input_format(p, given)) for p in folder_files(inp, given)]
     return out
 
 
-def _where(rec: Record) -> str:
-    """``file: row N`` for a table record, ``file`` for an article file."""
-    if Path(rec.source).suffix.lower() in TABLE_FORMATS:
+def _where(rec: Record, kind: str | None = None) -> str:
+    """``file: row N`` for a table record, ``file`` for an article file (``kind``: the
+    file's format, when known; else its name's)."""
+    from .corpus import format_of_name
+
+    if (kind or format_of_name(rec.source)) in TABLE_KINDS:
         return f"{rec.source}: row {rec.row}"
     return rec.source
+
+
+def _looks_like_json(text: str) -> bool:
+    """Whether ``text`` (stdin, read as one article) starts with a JSON object line."""
+    first = next((line for line in text.splitlines() if line.strip()), "").strip()
+    if not (first.startswith("{") and first.endswith("}")):
+        return False
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:
+        return False
 
 
 def _file_reason(path: str, exc: DataError) -> str:
@@ -370,9 +409,12 @@ def _file_reason(path: str, exc: DataError) -> str:
 
 
 def read_chunks(files: list[_Input], *, text_col: str, id_col: str | None, sep: str | None,
-                skip: bool, size: int) -> Iterator[list[Record]]:
+                skip: bool, size: int, stdin_is_text: bool = False,
+                keep: tuple[str, ...] = ()) -> Iterator[list[Record]]:
     """Records of every input in chunks of ``size``. Without ``skip``, the first record that
-    cannot be scored stops the run with its file and row."""
+    cannot be scored stops the run with its file and row. Stdin read as one article that
+    starts with a JSON object line is a usage error (a JSONL table piped without
+    ``--input-format jsonl``), unless ``stdin_is_text`` (``--input-format txt``)."""
     from .corpus import iter_records
 
     chunk: list[Record] = []
@@ -380,13 +422,19 @@ def read_chunks(files: list[_Input], *, text_col: str, id_col: str | None, sep: 
         try:
             if f.kind == "stdin":
                 text = read_stdin()
+                if not stdin_is_text and _looks_like_json(text):
+                    raise click.UsageError(
+                        "stdin looks like JSONL (a JSON object on its first line), not an "
+                        "article: pass --input-format jsonl to read it as a table, or "
+                        "--input-format txt to score it as one text")
                 records = [Record("-", 0, "-", text, "") if text.strip()
                            else Record("-", 0, "-", None, "empty text")]
             else:
-                records = iter_records([f.path], text_col, id_col, sep, skip_bad_lines=skip)
+                records = iter_records([f.path], text_col, id_col, sep, skip_bad_lines=skip,
+                                       as_format=f.kind, keep=keep)
             for rec in records:
                 if rec.text is None and not skip:
-                    raise RecordError(f"{_where(rec)}: {rec.reason}")
+                    raise RecordError(f"{_where(rec, f.kind)}: {rec.reason}")
                 chunk.append(rec)
                 if len(chunk) >= size:
                     yield chunk
@@ -609,8 +657,17 @@ def _progress(unit: str):
 @click.option("--text-col", default="text", show_default=True, metavar="COL",
               help="Text column of CSV/TSV/JSONL/Parquet input.")
 @click.option("--id-col", metavar="COL", help="Column whose value becomes the output's 'id'.")
+@click.option("--keep-col", "keep_cols", multiple=True, metavar="COL",
+              help="Copy this input column into every output row (after id/row), so scores "
+                   "can be grouped without a join; repeatable. Values are written as text; "
+                   "a JSONL line without it, or a .txt input, has none.")
 @click.option("--sep", metavar="SEP",
               help="CSV input delimiter (default: sniffed; 'tab' or '\\t' for tabs).")
+@click.option("--input-format", "input_fmt", type=click.Choice(INPUT_FORMATS),
+              help="Read every INPUT (and stdin) as this format, whatever its name; a folder "
+                   "then stands for its files of this format. Default: from each file's "
+                   "extension (compressed .gz .bz2 .xz .zst too); a folder stands for its "
+                   ".txt files; stdin is one article.")
 @click.option("--level", type=click.Choice(["article", "sentence"]), default="article",
               show_default=True, help="One output row per record, or per sentence.")
 @model_option
@@ -640,13 +697,17 @@ def _progress(unit: str):
               help="Also write each scored record's non-zero features here, one row per "
                    "feature (feature, value, weight, contribution: intercept + the sum of "
                    "contribution is the record's logit). Format from the extension.")
-def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, scheduler,
-          chunk_size, on_error, errors_path, spans_path, contributions_path) -> None:
+def score(inputs, output, fmt, text_col, id_col, keep_cols, sep, input_fmt, level, model_dir,
+          jobs, scheduler, chunk_size, on_error, errors_path, spans_path, contributions_path
+          ) -> None:
     """Score articles: one output record per input record, in input order.
 
     INPUT is a .txt file (one article; its id is the file name), a folder (walked
-    recursively for .txt/.csv/.tsv/.jsonl/.parquet files), a CSV/TSV/JSONL/Parquet table
-    (one article a row, text in --text-col), or - for one article on stdin.
+    recursively for its .txt files; with --input-format csv, jsonl or parquet, for its
+    tables of that format instead), a CSV/TSV/JSONL/Parquet table (one article a row, text
+    in --text-col), or - for one article on stdin (a table with --input-format). Files
+    compressed with gzip, bzip2, xz or zstd (news.csv.gz, news.jsonl.xz) are read by their
+    extension (.zst needs the zstandard package).
 
     Each record gets 'id' (the --id-col value or the file name) or 'row' (0-based row in
     its table), 'source' when several files are read, 'score' (probability of framed),
@@ -654,7 +715,8 @@ def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, sc
     loaded terms by voice (loaded_narrator, loaded_quoted, loaded_reported, loaded_title),
     attributions by type (attribution_report, _distancing, _endorsing, _hedge, _unverified,
     _sourcing) and scare_quotes. With --level sentence: one row per sentence with
-    'sentence' (index), 'start' and 'end' (character offsets into the text).
+    'sentence' (index), 'start' and 'end' (character offsets into the text) and 'text'
+    (the sentence).
 
     --spans and --contributions write the exact explanations of the same records beside
     the scores, as long tables that join on id/row (and source): the spans say where in
@@ -669,8 +731,10 @@ def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, sc
       framescore score news.csv --text-col body --id-col url -o scores.parquet -j 4
       framescore score corpus/ --on-error skip -o scores.jsonl  # + scores.jsonl.errors.jsonl
       cat article.txt | framescore score - --level sentence
+      zcat news.jsonl.gz | framescore score - --input-format jsonl --id-col url
       framescore score big.jsonl -o scores.parquet --scheduler tcp://scheduler:8786
       framescore score news.csv -o scores.csv --spans spans.csv --contributions contrib.csv
+      framescore score news.csv --keep-col outlet --keep-col date -o scores.csv
     """
     if scheduler and jobs > 1:
         raise click.UsageError("use either -j/--jobs or --scheduler, not both")
@@ -700,13 +764,20 @@ def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, sc
     if skip and errors_path is None and output:
         errors_path = f"{output}.errors.jsonl"
 
-    files = expand_inputs(inputs)
+    if input_fmt == "tsv" and not sep:
+        sep = "\t"
+    files = expand_inputs(inputs, input_fmt)
+    kinds = {f.path: f.kind for f in files}
+    keep = tuple(dict.fromkeys(keep_cols))
+    if keep and not any(f.kind in TABLE_KINDS for f in files):
+        raise click.UsageError("--keep-col copies columns of table input (CSV, TSV, JSONL, "
+                               "Parquet); the inputs are all articles")
     with ExitStack() as stack:
         if jobs > 1:
             worker_context()  # the fork server imports framescore while the parent does
         model = load_model(model_dir)  # a bad model fails here, before any worker starts
         pool = stack.enter_context(worker_pool(model, jobs)) if jobs > 1 else None
-        columns = _output_columns(model, files, level, id_col)
+        columns = _output_columns(model, files, level, id_col, keep)
         meta = {c: k for c, k in columns.items() if c in ("source", "id", "row")}
         total = scored = skipped = 0
         if fmt == "parquet":
@@ -725,18 +796,18 @@ def score(inputs, output, fmt, text_col, id_col, sep, level, model_dir, jobs, sc
                          for name, path in tables.items()]
         bar = stack.enter_context(_progress("records"))
         chunks = read_chunks(files, text_col=text_col, id_col=id_col, sep=sep, skip=skip,
-                             size=chunk_size)
+                             size=chunk_size, stdin_is_text=input_fmt == "txt", keep=keep)
         for chunk, scored_tables in scored_chunks(chunks, model, level, pool, scheduler,
                                                   tuple(tables)):
             valid = [r for r in chunk if r.text is not None]
             bad = [r for r in chunk if r.text is None]
             if scored_tables is not None:
                 frame, *explained = scored_tables
-                writer.write(_with_meta(frame, valid, meta))
+                writer.write(_with_meta(frame, valid, meta, keep))
                 for table_writer, table in zip(table_writers, explained, strict=True):
                     table_writer.write(_with_meta(table, valid, meta))
             if bad:
-                _report_skipped(bad, errors, bar)
+                _report_skipped(bad, errors, bar, kinds)
             total += len(chunk)
             scored += len(valid)
             skipped += len(bad)
@@ -768,7 +839,14 @@ def _model_path(model_dir: str | None) -> Path:
     from . import model as m
 
     if model_dir is not None:
-        return Path(model_dir)
+        path = Path(model_dir)
+        if not path.exists():
+            raise m.ModelError(f"{model_dir}: no such directory (a model is a folder made by "
+                               "'framescore train')")
+        if not path.is_dir():
+            raise m.ModelError(f"{model_dir}: is a file, not a model directory (a folder made "
+                               "by 'framescore train')")
+        return path
     default = m.default_model_dir()
     if not (default / m.MANIFEST_FILE).exists():
         raise m.ModelError(f"{default}: no shipped default model installed; pass "
@@ -776,9 +854,10 @@ def _model_path(model_dir: str | None) -> Path:
     return default
 
 
-def _output_columns(model, files: list[_Input], level: str, id_col: str | None
-                    ) -> dict[str, str]:
-    """Output column → kind: source/id/row as the inputs call for, then the model's."""
+def _output_columns(model, files: list[_Input], level: str, id_col: str | None,
+                    keep: tuple[str, ...] = ()) -> dict[str, str]:
+    """Output column → kind: source/id/row as the inputs call for, the ``keep`` columns,
+    then the model's."""
     kinds = {f.kind for f in files}
     meta: dict[str, str] = {}
     if len(files) > 1:
@@ -788,27 +867,55 @@ def _output_columns(model, files: list[_Input], level: str, id_col: str | None
     if kinds & set(TABLE_KINDS) and not id_col:
         meta["row"] = "int"
     probe = model.score(["Probe."], level=level).drop(columns=["text_index"], errors="ignore")
-    first = [c for c in ("sentence", "start", "end", "score", "label", "logit") if c in probe]
+    if level == "sentence" and "text" not in probe:
+        probe["text"] = ""  # the sentence's text, filled in by _with_meta
+    first = [c for c in ("sentence", "start", "end", "text", "score", "label", "logit")
+             if c in probe]
     order = first + [c for c in probe.columns if c not in first]
-    return {**meta, **{c: _kind(probe[c].dtype) for c in order}}
+    clash = sorted(set(keep) & (set(meta) | set(order)))
+    if clash:
+        raise click.UsageError(f"--keep-col {clash[0]}: the output has a column of that name "
+                               "already")
+    return {**meta, **dict.fromkeys(keep, "string"),
+            **{c: _kind(probe[c].dtype) for c in order}}
 
 
-def _with_meta(frame, records: list[Record], meta: dict[str, str]):
-    """Prepend source/id/row to scored rows (article level: one per record; sentence level:
-    ``text_index`` points to the record)."""
+def _keep_value(value):
+    """A kept column's value as text (None when missing: None, NaN or pandas' NA)."""
+    if value is None or (isinstance(value, float) and value != value) or (
+            type(value).__name__ == "NAType"):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _with_meta(frame, records: list[Record], meta: dict[str, str], keep: tuple[str, ...] = ()):
+    """Prepend source/id/row, and the ``keep`` columns, to scored rows (article level: one
+    per record; sentence level: ``text_index`` points to the record)."""
     if "text_index" in frame.columns:
         owners = [records[i] for i in frame["text_index"]]
         frame = frame.drop(columns=["text_index"])
+        if "text" not in frame.columns and "end" in frame.columns:  # sentence level
+            frame.insert(list(frame.columns).index("end") + 1, "text", [
+                r.text[start:end] for r, start, end in zip(owners, frame["start"].tolist(),
+                                                            frame["end"].tolist(), strict=True)])
     else:
         owners = records
     values = {"source": [r.source for r in owners], "id": [r.key for r in owners],
               "row": [r.row for r in owners]}
     for k, name in enumerate(meta):
         frame.insert(k, name, values[name])
+    for k, name in enumerate(keep, start=len(meta)):
+        frame.insert(k, name, [_keep_value(r.extra.get(name)) if r.extra else None
+                               for r in owners])
     return frame
 
 
-def _report_skipped(bad: list[Record], errors: RecordWriter | None, bar) -> None:
+def _report_skipped(bad: list[Record], errors: RecordWriter | None, bar,
+                    kinds: dict[str, str] | None = None) -> None:
     import pandas as pd
 
     if errors is not None:
@@ -818,7 +925,8 @@ def _report_skipped(bad: list[Record], errors: RecordWriter | None, bar) -> None
                                    "reason": [r.reason for r in bad]}))
     elif not _settings().quiet:
         for r in bad:
-            bar.write(f"{PROG}: skipped {_where(r)}: {r.reason}", file=sys.stderr)
+            bar.write(f"{PROG}: skipped {_where(r, (kinds or {}).get(r.source))}: {r.reason}",
+                      file=sys.stderr)
 
 
 # --- explain -----------------------------------------------------------------------------------
@@ -1166,6 +1274,48 @@ def _read_labeled(data, text_col, label_col, positive, negative, group_col, sep,
     return labeled
 
 
+#: Folds of the inner cross-validation that tunes a model's threshold (framescore.model).
+THRESHOLD_FOLDS = 3
+
+
+def _check_enough(data, labeled, cv: int) -> None:
+    """Refuse data too small to train on (or to cross-validate ``cv``-fold), in one line,
+    before scikit-learn would fail, or warn, in its own words.
+
+    Each fit tunes its threshold by a stratified 3-fold cross-validation, so it needs 3 texts
+    of each class; under ``cv`` folds, each fold's training part needs as many, and each
+    class at least ``cv`` texts (one per fold), and there must be ``cv`` groups or more."""
+    counts = {"framed": int(labeled.y.sum()), "neutral": int(len(labeled.y) - labeled.y.sum())}
+    need = THRESHOLD_FOLDS
+    if cv:  # the least n with a training part of n - ceil(n / cv) >= 3 texts, and n >= cv
+        need = next(n for n in range(cv, 10 * cv + THRESHOLD_FOLDS + 1)
+                    if n - -(-n // cv) >= THRESHOLD_FOLDS)
+    if min(counts.values()) < need:
+        why = (f" for {cv}-fold cross-validation (each fold's training part tunes a "
+               f"threshold by {THRESHOLD_FOLDS}-fold cross-validation)" if cv else
+               f" (the threshold is tuned by {THRESHOLD_FOLDS}-fold cross-validation)")
+        raise DataError(f"{data}: too few texts to train on: {counts['framed']} framed and "
+                        f"{counts['neutral']} neutral; it takes at least {need} of each "
+                        f"class{why}")
+    if cv and labeled.groups is not None and len(set(labeled.groups.tolist())) < cv:
+        raise DataError(f"{data}: {len(set(labeled.groups.tolist()))} groups in --group-col, "
+                        f"fewer than the {cv} folds of --cv; lower --cv K")
+
+
+@contextmanager
+def _sklearn_errors(data) -> Iterator[None]:
+    """scikit-learn's error for a model without signal, in framescore's words."""
+    try:
+        yield
+    except ValueError as exc:
+        if "constant predictions" not in str(exc):
+            raise
+        raise DataError(f"{data}: the model predicts the same score for every text, so no "
+                        "threshold can be tuned: no feature tells the classes apart (too few "
+                        "texts, or texts without lexicon terms; --ngrams adds word features)"
+                        ) from None
+
+
 def _metrics_text(metrics: dict) -> str:
     rows = [[k, metrics[k]] for k in ("n", "positives", "macro_f1", "accuracy", "roc_auc",
                                       "pr_auc", "brier", "ece", "threshold")
@@ -1202,6 +1352,7 @@ def _save_model_dir(model, output: str, force: bool, **save_args) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
     try:
+        os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it 0700; follow the umask
         model.save(tmp, **save_args)
         if target.exists():
             shutil.rmtree(target)
@@ -1254,9 +1405,11 @@ def train(data, text_col, label_col, positive, negative, group_col, sep, labels_
     params = _params(lexicons, ngrams, voice, C, min_df)
     labeled = _read_labeled(data, text_col, label_col, positive, negative, group_col, sep,
                             labels_file)
+    _check_enough(data, labeled, cv)
     info(f"training{f' with {cv}-fold cross-validation' if cv else ''}...")
-    model = train_model(labeled.texts, labeled.y, groups=labeled.groups, cv=cv, seed=seed,
-                        **params)
+    with _sklearn_errors(data):
+        model = train_model(labeled.texts, labeled.y, groups=labeled.groups, cv=cv, seed=seed,
+                            **params)
     training_data = {
         "path": str(data), "sha256": labeled.sha256, "n": len(labeled.y),
         "dropped": labeled.dropped,
@@ -1323,9 +1476,11 @@ def evaluate(ctx, data, text_col, label_col, positive, negative, group_col, sep,
         from .model import cross_validate
 
         params = _params(lexicons, ngrams, voice, C, min_df)
+        _check_enough(data, labeled, cv)
         info(f"cross-validating ({cv} folds)...")
-        metrics, proba = cross_validate(labeled.texts, labeled.y, groups=labeled.groups, cv=cv,
-                                        seed=seed, **params)
+        with _sklearn_errors(data):
+            metrics, proba = cross_validate(labeled.texts, labeled.y, groups=labeled.groups,
+                                            cv=cv, seed=seed, **params)
         metrics["mode"] = "cv"
     else:
         from .metrics import binary_metrics
@@ -1333,7 +1488,13 @@ def evaluate(ctx, data, text_col, label_col, positive, negative, group_col, sep,
         model = load_model(model_dir)
         proba = model.score(labeled.texts)["score"].to_numpy()
         metrics = binary_metrics(labeled.y, proba, threshold=model.threshold)
-        metrics.update(mode="model", model=str(model.path))
+        trained_on = (model.manifest.get("training_data") or {}).get("sha256")
+        metrics.update(mode="model", model=str(model.path),
+                       trained_on_this_data=trained_on == labeled.sha256)
+        if metrics["trained_on_this_data"]:
+            warn(f"{data} is the data the model {model.path} was trained on (same SHA-256), "
+                 "so these figures are not held-out ones; for an honest estimate, evaluate "
+                 "on other data or cross-validate with --cv K")
     metrics.update(data=str(data), dropped=labeled.dropped)
     if report_dir:
         from .report import write_report
@@ -1344,6 +1505,250 @@ def evaluate(ctx, data, text_col, label_col, positive, negative, group_col, sep,
         click.echo(json.dumps(metrics, ensure_ascii=False, indent=2))
     else:
         click.echo(_metrics_text(metrics), nl=False)
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _report_folder(output: str) -> Iterator[Path]:
+    """A temporary folder beside ``output`` to write the report into, renamed into place at
+    the end (replacing an earlier report there); removed on an error. A folder that is not
+    empty and holds no report is refused."""
+    from .report_page import REPORT_FILE
+
+    target = Path(output)
+    if target.exists():
+        if not target.is_dir():
+            raise FileExistsError(errno.EEXIST, "exists and is not a folder", str(target))
+        if any(target.iterdir()) and not (target / REPORT_FILE).exists():
+            raise FileExistsError(errno.EEXIST, "folder exists, is not empty and holds no "
+                                  "framescore report; choose another -o", str(target))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    try:
+        os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it 0700; follow the umask
+        yield tmp
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _command_line(ctx: click.Context) -> str:
+    """The command as given (its arguments, then the options set on the command line or
+    from the environment), for report.json."""
+    import shlex
+
+    given = (click.core.ParameterSource.COMMANDLINE, click.core.ParameterSource.ENVIRONMENT)
+    words = [*ctx.command_path.split()]
+    for param in sorted(ctx.command.params, key=lambda p: not isinstance(p, click.Argument)):
+        value = ctx.params.get(param.name)
+        if ctx.get_parameter_source(param.name) not in given:
+            continue
+        if isinstance(param, click.Argument):
+            words += [str(v) for v in value]
+            continue
+        opt = max(param.opts, key=len)
+        if getattr(param, "is_flag", False):
+            words.append(opt if value else (param.secondary_opts or [opt])[0])
+        else:
+            words += [w for v in (value if param.multiple else [value]) for w in (opt, str(v))]
+    return shlex.join(words)
+
+
+def _worker_report(texts: list[str]):
+    from .corpus_report import explain_chunk
+
+    return explain_chunk(_WORKER_MODEL, texts)
+
+
+def _explained_chunks(chunks: Iterator[list[Record]], model, pool=None):
+    """(chunk, ``explain_chunk`` of its records that have text, or None), in input order;
+    with ``pool`` (from :func:`worker_pool`) in the worker processes, a bounded number of
+    chunks in flight (the parent explains chunks itself until the workers are up)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .corpus_report import explain_chunk
+
+    def done_now(value) -> Future:
+        future: Future = Future()
+        future.set_result(value)
+        return future
+
+    pending: deque = deque()
+    try:
+        for chunk in chunks:
+            texts = [r.text for r in chunk if r.text is not None]
+            if not texts:
+                pending.append((chunk, done_now(None)))
+            elif pool is None or (not pool.starting.done()
+                                  and len(pending) < _MAX_LOCAL_CHUNKS):
+                pending.append((chunk, done_now(explain_chunk(model, texts))))
+            else:
+                pending.append((chunk, pool.starting.result().submit(_worker_report, texts)))
+            limit = 4 * pool.jobs if pool is not None else 1
+            while pending and (len(pending) >= limit or pending[0][1].done()):
+                chunk_done, future = pending.popleft()
+                yield chunk_done, future.result()
+        while pending:
+            chunk_done, future = pending.popleft()
+            yield chunk_done, future.result()
+    except BrokenProcessPool:
+        raise RuntimeError("a worker process stopped unexpectedly (killed, perhaps for lack "
+                           "of memory); run again, perhaps with fewer -j jobs or a smaller "
+                           "--chunk-size") from None
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("-o", "--output", required=True, metavar="DIR",
+              help="Folder to write the report into (created; an earlier report there is "
+                   "replaced; another non-empty folder is refused).")
+@click.option("--group-col", metavar="COL",
+              help="Column of table input that names each article's group (an outlet).")
+@click.option("--group-from", type=click.Choice(["column", "parent", "file"]),
+              help="Where the group comes from: --group-col's column (the default with "
+                   "--group-col), the name of each file's folder (parent: folders of .txt "
+                   "files, one folder per outlet), or each input file's name (file).")
+@click.option("--text-col", default="text", show_default=True, metavar="COL",
+              help="Text column of table input.")
+@click.option("--id-col", metavar="COL",
+              help="Column whose value names each article (default: file name, or "
+                   "FILE:ROW for table rows).")
+@click.option("--time-col", metavar="COL",
+              help="Column with each article's date (any format pandas reads): adds the "
+                   "over-time plots and timeline.csv.")
+@click.option("--keep", multiple=True, metavar="COL",
+              help="Copy this column of table input into articles.csv. Repeatable.")
+@click.option("--sep", metavar="SEP",
+              help="CSV input delimiter (default: sniffed; 'tab' or '\\t' for tabs).")
+@model_option
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Explain in this many worker processes (same report as -j 1).")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Records read, explained and added up at a time.")
+@click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail",
+              show_default=True, help="On a record that cannot be scored: stop, or skip it "
+                                      "(named on stderr, counted in report.json).")
+@click.option("--min-articles", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Groups with fewer articles are flagged and not ranked.")
+@click.option("--top-terms", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Loaded terms in the page's term × group matrix.")
+@click.option("--top-articles", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Most and least framed articles listed (and explained) per group.")
+@click.option("--bootstrap", type=click.IntRange(min=100), default=2000, show_default=True,
+              help="Bootstrap resamples for the 95%% intervals of the mean scores.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the bootstrap and of the plotted samples.")
+@click.option("--title", default="framescore corpus report", show_default=True,
+              help="Title of the page.")
+@click.pass_context
+def report(ctx, inputs, output, group_col, group_from, text_col, id_col, time_col, keep, sep,
+           model_dir, jobs, chunk_size, on_error, min_articles, top_terms, top_articles,
+           bootstrap, seed, title) -> None:
+    """Report how groups of articles (outlets) frame: who adopts which loaded labels in
+    their own voice, and who quotes or attributes them.
+
+    INPUT is what 'framescore score' reads: tables (CSV/TSV/JSONL/Parquet, one article a
+    row, the group in --group-col) or folders of .txt files (--group-from parent: the
+    folder's name is the group; --group-from file: each file is its own group). Input is
+    streamed and added up chunk by chunk, so memory stays flat however large it is.
+
+    \b
+    DIR gets:
+      index.html    one self-contained page: per-group tables (articles, mean score with a
+                    95% bootstrap interval, share framed, loaded terms per 1,000 words by
+                    voice, attribution profile), plots (score distributions, own-voice vs
+                    attributed loaded terms, over time with --time-col), the term × group
+                    matrix with example sentences, adopted labels, and each group's most
+                    and least framed articles, explained in articles/
+      groups.csv    one row per group (the page's numbers)
+      terms.csv     group, term, category, voice, count, articles
+      articles.csv  one row per article: group, score, label, counts
+      adopted.csv   loaded terms a group uses in its own voice that most others do not
+      report.json   model and lexicon hashes, the command, input hashes, counts
+
+    \b
+    Examples:
+      framescore report news.csv --group-col outlet --time-col date -o report/
+      framescore report corpus/ --group-from parent -o report/ -j 4
+    """
+    from .corpus_report import CorpusReport, SideColumns, file_name, group_of
+    from .report_page import write_report
+
+    if group_from is None:
+        group_from = "column" if group_col else None
+    if group_from is None:
+        raise click.UsageError("pass --group-col COL (tables) or --group-from parent|file")
+    if group_from == "column" and not group_col:
+        raise click.UsageError("--group-from column needs --group-col COL")
+    if group_col and group_from != "column":
+        raise click.UsageError(f"--group-col and --group-from {group_from} conflict")
+    if "-" in inputs:
+        raise click.UsageError("report reads files and folders, not stdin (-)")
+    files = expand_inputs(inputs)
+    tables = [f.path for f in files if f.kind in TABLE_KINDS]
+    if group_from == "column" and len(tables) < len(files):
+        raise click.UsageError("--group-col reads tables; for .txt files use --group-from "
+                               "parent or file")
+    if (time_col or keep) and not tables:
+        raise click.UsageError("--time-col and --keep read columns of table input")
+    side = {name: col for name, col in (("time", time_col), *((f"keep:{k}", k) for k in keep))
+            if col}
+    if group_from == "column" and id_col:
+        side["id"] = id_col
+    skip = on_error == "skip"
+    with ExitStack() as stack:
+        if jobs > 1:
+            worker_context()
+        folder = stack.enter_context(_report_folder(output))
+        model = load_model(model_dir)
+        pool = stack.enter_context(worker_pool(model, jobs)) if jobs > 1 else None
+        columns = SideColumns(tables, side, text_col=text_col, sep=sep, skip=skip)
+        articles = stack.enter_context(open(folder / "articles.csv", "wb"))
+        totals = CorpusReport(model, min_articles=min_articles, top_articles=top_articles,
+                              top_terms=top_terms, seed=seed, n_boot=bootstrap,
+                              articles_csv=articles)
+        bar = stack.enter_context(_progress("records"))
+        pending: dict[int, list[dict]] = {}
+
+        def chunks_with_columns():  # each record's columns, read in step with it
+            for chunk in read_chunks(files, text_col=text_col,
+                                     id_col=group_col if group_from == "column" else id_col,
+                                     sep=sep, skip=skip, size=chunk_size):
+                pending[id(chunk)] = ([columns.values(r) for r in chunk] if side
+                                      else [{}] * len(chunk))
+                yield chunk
+
+        for chunk, scored in _explained_chunks(chunks_with_columns(), model, pool):
+            values = pending.pop(id(chunk))
+            valid = [(r, v) for r, v in zip(chunk, values, strict=True) if r.text is not None]
+            bad = [r for r in chunk if r.text is None]
+            if bad:
+                totals.skip(len(bad))
+                _report_skipped(bad, None, bar)
+            if scored is not None:
+                records = [r for r, _ in valid]
+                totals.add(
+                    [r.text for r in records], [group_of(r, group_from) for r in records],
+                    ids=[v.get("id") or (r.key if group_from != "column" else None)
+                         or f"{file_name(r.source)}:{r.row}" for r, v in valid],
+                    sources=[r.source for r in records], rows=[r.row for r in records],
+                    times=[v["time"] for _, v in valid] if time_col else None,
+                    extra={k: [v[f"keep:{k}"] for _, v in valid] for k in keep},
+                    explained=scored)
+            bar.update(len(chunk))
+        result = totals.result(options={"group_from": group_from, "group_col": group_col,
+                                        "time_col": time_col, "text_col": text_col})
+        write_report(folder, result, model, command=_command_line(ctx),
+                     inputs=[f.path for f in files], title=title, top_terms=top_terms)
+    c = result.counts
+    info(f"{c['records']} records: {c['scored']} scored, {c['skipped']} skipped; "
+         f"{c['groups']} groups")
+    info(f"wrote {output}/index.html and the tables beside it")
 
 
 if __name__ == "__main__":  # pragma: no cover

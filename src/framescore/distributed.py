@@ -28,7 +28,7 @@ IN_FLIGHT_PER_THREAD = 2
 
 def _score_partition(part: pd.DataFrame, model: FramingModel, text_col: str) -> pd.DataFrame:
     texts = part[text_col].fillna("").astype(str).tolist()
-    scored = model.score(texts)
+    scored = model.score(texts, on_empty="score")  # a missing text scores as ""
     scored.index = part.index
     return scored
 
@@ -41,7 +41,7 @@ def score_dataframe(ddf, model: FramingModel | None = None, text_col: str = "tex
     model = model or load()
     if text_col not in ddf.columns:
         raise ValueError(f"no column {text_col!r}; columns found: {', '.join(ddf.columns)}")
-    meta = model.score([""]).iloc[:0]
+    meta = model.score(["Probe."]).iloc[:0]
     return ddf.map_partitions(_score_partition, dask.delayed(model), text_col, meta=meta)
 
 
