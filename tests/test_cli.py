@@ -1089,3 +1089,37 @@ def test_keep_col_copies_input_columns_into_every_output_row(runner, tmp_path, m
     r = invoke(runner, ["score", tmp_path / "news.jsonl", "--keep-col", "missing", "--model",
                         model_dir])
     assert [r["missing"] for r in jsonl(r.stdout)] == [None, None]
+
+
+def test_train_on_two_files_learns_the_marked_words(runner, tmp_path):
+    """Two labeled files read with the same options; --words-col trains learned terms, kept
+    when marked in three outlets or more; the manifest and card name both files."""
+    rows = []
+    for i in range(12):
+        rows.append({"text": f"The wobbly council wasted money again, report {i}.", "label": "b",
+                     "marked": "['wobbly']" if i < 9 else "[]", "outlet": f"o{i % 4}"})
+        rows.append({"text": f"The council approved the budget, report {i}.", "label": "n",
+                     "marked": "[]", "outlet": f"o{i % 4}"})
+    table = pd.DataFrame(rows)
+    table.iloc[:12].to_csv(tmp_path / "a.csv", index=False)
+    table.iloc[12:].to_csv(tmp_path / "b.csv", index=False)
+    out = tmp_path / "m"
+    invoke(runner, ["train", tmp_path / "a.csv", tmp_path / "b.csv", "--positive", "b",
+                    "--negative", "n", "--words-col", "marked", "--group-col", "outlet",
+                    "--cv", "0", "-o", out])
+    model = framescore.load(out)
+    assert dict(model.features.learned_terms) == {"wobbly": pytest.approx(9 / 14, abs=1e-3)}
+    assert [d["path"] for d in model.manifest["training_data"]] == [
+        str(tmp_path / "a.csv"), str(tmp_path / "b.csv")]
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert card.count("term weights learned from the marked words in `marked`") == 2
+    spans = model.explain("The wobbly plan.").spans
+    assert [(s["text"], s["feature"]) for s in spans] == [("wobbly", "loaded:learned:narrator")]
+
+
+def test_train_words_col_must_exist(runner, tmp_path):
+    pd.DataFrame({"text": ["A.", "B."] * 6, "label": ["b", "n"] * 6}).to_csv(
+        tmp_path / "a.csv", index=False)
+    result = invoke(runner, ["train", tmp_path / "a.csv", "--positive", "b", "--words-col",
+                             "marked", "--cv", "0", "-o", tmp_path / "m"], code=1)
+    assert_one_line_error(result, "no column 'marked'")

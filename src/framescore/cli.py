@@ -36,6 +36,7 @@ from .corpus import (
     DataError,
     Record,
     RecordError,
+    combine_labeled,
     input_format,
     invalid_byte,
 )
@@ -1260,11 +1261,13 @@ def lexicon_show(ctx: click.Context, term: str, lexicons) -> None:
 # --- train -------------------------------------------------------------------------------------
 
 
-def _read_labeled(data, text_col, label_col, positive, negative, group_col, sep, labels_file):
+def _read_labeled(data, text_col, label_col, positive, negative, group_col, sep, labels_file,
+                  words_col=None):
     from .corpus import read_labeled
 
     labeled = read_labeled(data, text_col=text_col, label_col=label_col, positive=positive,
-                           negative=negative, group_col=group_col, sep=sep, labels=labels_file)
+                           negative=negative, group_col=group_col, sep=sep, labels=labels_file,
+                           words_col=words_col)
     n_pos = int(labeled.y.sum())
     info(f"{data}: {len(labeled.y)} texts ({n_pos} framed, {len(labeled.y) - n_pos} neutral); "
          f"{labeled.dropped} rows dropped (other labels or empty text)")
@@ -1364,8 +1367,11 @@ def _save_model_dir(model, output: str, force: bool, **save_args) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("data")
+@click.argument("data", nargs=-1, required=True)
 @labeled_options
+@click.option("--words-col", metavar="COL",
+              help="Column of the words annotators marked as loaded in each text "
+                   "(['a', 'b'] or a|b): the model learns a weight for each such term.")
 @click.option("--cv", type=click.IntRange(min=0), default=5, show_default=True, metavar="K",
               help="Folds of the cross-validation whose metrics go into the manifest and "
                    "model card (0: none).")
@@ -1374,14 +1380,17 @@ def _save_model_dir(model, output: str, force: bool, **save_args) -> None:
 @click.option("-o", "--output", required=True, metavar="DIR",
               help="Model directory to write (e.g. models/mine).")
 @click.option("--force", is_flag=True, help="Replace an existing model at -o.")
-def train(data, text_col, label_col, positive, negative, group_col, sep, labels_file, cv, seed,
-          lexicons, ngrams, voice, C, min_df, output, force) -> None:
-    """Train a model on a labeled corpus and save it as a model directory.
+def train(data, text_col, label_col, positive, negative, group_col, sep, labels_file, words_col,
+          cv, seed, lexicons, ngrams, voice, C, min_df, output, force) -> None:
+    """Train a model on one or more labeled corpora and save it as a model directory.
 
-    DATA is a CSV/TSV/JSONL/Parquet table, or a folder of .txt files with a labels
-    table (a 'file' column naming each text file). Rows labeled --positive are framed
-    (1), rows labeled --negative (default: the one other label; an error if there are
-    several) neutral (0); other rows and empty texts are dropped and counted on stderr.
+    Each DATA is a CSV/TSV/JSONL/Parquet table, or a folder of .txt files with a labels
+    table (a 'file' column naming each text file), read with the same options. Rows
+    labeled --positive are framed (1), rows labeled --negative (default: the one other
+    label; an error if there are several) neutral (0); other rows and empty texts are
+    dropped and counted on stderr. With --words-col, the words annotators marked in each
+    text train weights of learned terms (kept when marked in texts of three groups or
+    more, with --group-col).
 
     Runs --cv K-fold cross-validation (each fold tunes its own threshold on its training
     part), then fits on all data with a threshold tuned for macro-F1. Writes DIR with
@@ -1392,6 +1401,8 @@ def train(data, text_col, label_col, positive, negative, group_col, sep, labels_
     Example:
       framescore train labeled.csv --text-col sentence --label-col label \\
           --positive biased --negative neutral --cv 5 -o models/mine
+      framescore train a.csv b.csv --positive 1 --words-col marked --group-col outlet \\
+          -o models/mine
       framescore score new_articles/ --model models/mine -o scores.csv
     """
     from . import __version__
@@ -1403,24 +1414,25 @@ def train(data, text_col, label_col, positive, negative, group_col, sep, labels_
                                  param_hint="--cv")
     _check_model_target(output, force)
     params = _params(lexicons, ngrams, voice, C, min_df)
-    labeled = _read_labeled(data, text_col, label_col, positive, negative, group_col, sep,
-                            labels_file)
-    _check_enough(data, labeled, cv)
+    parts = [_read_labeled(path, text_col, label_col, positive, negative, group_col, sep,
+                           labels_file, words_col) for path in data]
+    labeled = combine_labeled(parts)
+    where = ", ".join(data)
+    _check_enough(where, labeled, cv)
     info(f"training{f' with {cv}-fold cross-validation' if cv else ''}...")
-    with _sklearn_errors(data):
-        model = train_model(labeled.texts, labeled.y, groups=labeled.groups, cv=cv, seed=seed,
-                            **params)
-    training_data = {
-        "path": str(data), "sha256": labeled.sha256, "n": len(labeled.y),
-        "dropped": labeled.dropped,
+    with _sklearn_errors(where):
+        model = train_model(labeled.texts, labeled.y, groups=labeled.groups, spans=labeled.spans,
+                            cv=cv, seed=seed, **params)
+    training_data = [{
+        "path": str(path), "sha256": part.sha256, "n": len(part.y),
+        "n_framed": int(part.y.sum()), "dropped": part.dropped,
         "text_col": text_col, "label_col": label_col, "positive": positive,
-        "negative": negative, "group_col": group_col,
-    }
+        "negative": negative, "group_col": group_col, "words_col": words_col,
+    } for path, part in zip(data, parts, strict=True)]
     metrics = model.manifest.get("cv_metrics")
     card = model_card(Path(output).name, threshold=model.threshold,
                       params=model.manifest.get("params", params),
-                      training_data=training_data, n_framed=int(labeled.y.sum()),
-                      dropped=labeled.dropped, metrics=metrics, group_col=group_col,
+                      training_data=training_data, metrics=metrics, group_col=group_col,
                       version=__version__)
     _save_model_dir(model, output, force, card=card, training_data=training_data)
     info(f"wrote model to {output} (threshold {model.threshold:.2f})")
@@ -1488,9 +1500,11 @@ def evaluate(ctx, data, text_col, label_col, positive, negative, group_col, sep,
         model = load_model(model_dir)
         proba = model.score(labeled.texts)["score"].to_numpy()
         metrics = binary_metrics(labeled.y, proba, threshold=model.threshold)
-        trained_on = (model.manifest.get("training_data") or {}).get("sha256")
+        trained_on = model.manifest.get("training_data") or []
+        trained_on = [trained_on] if isinstance(trained_on, dict) else trained_on
         metrics.update(mode="model", model=str(model.path),
-                       trained_on_this_data=trained_on == labeled.sha256)
+                       trained_on_this_data=any(d.get("sha256") == labeled.sha256
+                                                for d in trained_on))
         if metrics["trained_on_this_data"]:
             warn(f"{data} is the data the model {model.path} was trained on (same SHA-256), "
                  "so these figures are not held-out ones; for an honest estimate, evaluate "

@@ -756,6 +756,29 @@ class LabeledData:
     groups: np.ndarray | None
     dropped: int  # rows whose label was neither positive nor negative, or whose text was empty
     sha256: str  # of the file read (of the texts, in order, for a folder)
+    #: Character spans of the words annotators marked in each text (``words_col``), or None.
+    spans: list[list[tuple[int, int]]] | None = None
+
+
+def combine_labeled(parts: list[LabeledData]) -> LabeledData:
+    """Several labeled corpora as one, in order (texts of a corpus without marked words get
+    none when another has them; the SHA-256 is that of the parts' hashes)."""
+    if len(parts) == 1:
+        return parts[0]
+    has_groups = [p.groups is not None for p in parts]
+    if any(has_groups) and not all(has_groups):
+        raise ValueError("either every corpus has groups or none has")
+    spans = None
+    if any(p.spans is not None for p in parts):
+        spans = [s for p in parts for s in (p.spans or [[] for _ in p.texts])]
+    return LabeledData(
+        texts=[t for p in parts for t in p.texts],
+        y=np.concatenate([p.y for p in parts]),
+        groups=np.concatenate([p.groups for p in parts]) if all(has_groups) else None,
+        dropped=sum(p.dropped for p in parts),
+        sha256=hashlib.sha256("".join(p.sha256 for p in parts).encode()).hexdigest(),
+        spans=spans,
+    )
 
 
 def _read_folder(root: Path, labels: str | None, sep: str | None) -> pd.DataFrame:
@@ -790,12 +813,14 @@ def _check_texts(path: Path, text: pd.Series, text_col: str) -> None:
 
 def read_labeled(path: str | Path, *, text_col: str = "text", label_col: str = "label",
                  positive: str, negative: str | None = None, group_col: str | None = None,
-                 sep: str | None = None, labels: str | None = None) -> LabeledData:
+                 sep: str | None = None, labels: str | None = None,
+                 words_col: str | None = None) -> LabeledData:
     """Read a labeled corpus. Rows labeled ``positive`` are 1; rows labeled ``negative`` (or,
     when it is None, the one other non-empty label) are 0; other rows and empty texts are
     dropped and counted. Without ``negative``, a label column with two or more values besides
     ``positive`` is an error (which of them is neutral?), as is a text column holding anything
-    but text."""
+    but text. ``words_col`` names a column of the words annotators marked in each text
+    (``['a', 'b']`` as in BABE, or ``a|b``): they become :attr:`LabeledData.spans`."""
     path = Path(path)
     if input_format(path) == "dir":
         table = _read_folder(path, labels, sep)
@@ -804,7 +829,7 @@ def read_labeled(path: str | Path, *, text_col: str = "text", label_col: str = "
     else:
         table = read_table(path, sep)
         digest = sha256_file(path)
-    _check_columns(path, list(table.columns), text_col, label_col, group_col)
+    _check_columns(path, list(table.columns), text_col, label_col, group_col, words_col)
     label = table[label_col].astype(str).str.strip()
     is_pos = label == str(positive)
     if negative is not None:
@@ -830,10 +855,21 @@ def read_labeled(path: str | Path, *, text_col: str = "text", label_col: str = "
     has_text = text.notna() & (text.astype(str).str.strip() != "")
     keep = (is_pos | is_neg) & has_text
     kept = table[keep]
+    texts = kept[text_col].astype(str).tolist()
+    spans = None
+    if words_col:
+        from .terms import parse_word_list, word_spans  # the text tools, only when needed
+
+        try:
+            spans = [word_spans(t, parse_word_list(w))
+                     for t, w in zip(texts, kept[words_col].tolist(), strict=True)]
+        except ValueError as exc:
+            raise DataError(f"{path}: column {words_col!r}: {exc}") from None
     return LabeledData(
-        texts=kept[text_col].astype(str).tolist(),
+        texts=texts,
         y=is_pos[keep].to_numpy().astype(int),
         groups=kept[group_col].astype(str).to_numpy() if group_col else None,
         dropped=int((~keep).sum()),
         sha256=digest,
+        spans=spans,
     )

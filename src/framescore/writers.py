@@ -202,31 +202,41 @@ def _fmt(value) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
-def model_card(name: str, *, threshold: float, params: dict, training_data: dict,
-               n_framed: int, dropped: int = 0, metrics: dict | None = None,
-               group_col: str | None = None, version: str = "") -> str:
-    """The MODEL_CARD.md text of a trained model, from its training data and CV metrics."""
-    td = training_data
-    negative = (f"`{td['label_col']}` = `{td['negative']}`" if td.get("negative") is not None
-                else f"any other non-empty `{td['label_col']}`")
+def model_card(name: str, *, threshold: float, params: dict, training_data: list[dict],
+               metrics: dict | None = None, group_col: str | None = None,
+               version: str = "") -> str:
+    """The MODEL_CARD.md text of a trained model, from its training data (one dict per file:
+    path, sha256, n, n_framed, dropped, text_col, label_col, positive, negative, words_col)
+    and CV metrics."""
     lexicons = params.get("extra_lexicons") or []
     shown = ", ".join(f"{k}={v!r}" for k, v in sorted(params.items()) if k != "extra_lexicons")
     lines = [
         f"# framescore model: {name}",
         "",
-        "A linear model (logistic regression) on framescore's named framing features: loaded "
-        "terms by voice (narrator, quoted, reported, title), attribution patterns, scare "
-        "quotes" + (", voice shares" if params.get("voice", True) else "")
+        "A linear model (framescore's logistic regression with the framing constraints) on "
+        "named framing features: loaded terms by category and voice (narrator, headline, "
+        "quoted, reported)"
+        + (", learned terms" if any(td.get("words_col") for td in training_data) else "")
+        + ", attribution patterns, scare quotes"
+        + (", quote and reported-speech shares" if params.get("voice", True)
+           and params.get("shares", True) else "")
         + (" and word n-grams" if params.get("ngrams") else "") + ". Every score is explained "
         "exactly by `framescore explain` (logit = intercept + Σ weight × value).",
         "",
         "## Training data",
         "",
-        f"- file: `{td['path']}` (SHA-256 `{td['sha256']}`)",
-        f"- {td['n']} texts from column `{td['text_col']}`: {n_framed} framed "
-        f"(`{td['label_col']}` = `{td['positive']}`), {td['n'] - n_framed} neutral "
-        f"({negative}); {dropped} rows dropped (other labels or empty text)",
     ]
+    for td in training_data:
+        negative = (f"`{td['label_col']}` = `{td['negative']}`" if td.get("negative") is not None
+                    else f"any other non-empty `{td['label_col']}`")
+        lines += [
+            f"- file: `{td['path']}` (SHA-256 `{td['sha256']}`): {td['n']} texts from column "
+            f"`{td['text_col']}`: {td['n_framed']} framed (`{td['label_col']}` = "
+            f"`{td['positive']}`), {td['n'] - td['n_framed']} neutral ({negative}); "
+            f"{td['dropped']} rows dropped (other labels or empty text)"
+            + (f"; term weights learned from the marked words in `{td['words_col']}`"
+               if td.get("words_col") else ""),
+        ]
     if group_col:
         lines.append(f"- cross-validation folds grouped by `{group_col}`")
     lines += [
