@@ -776,7 +776,7 @@ def test_train_writes_a_model_directory(runner, tmp_path, labeled_csv, cli_lexic
     assert "macro_f1" in r.stdout and "roc_auc" in r.stdout
     assert {p.name for p in out.iterdir()} == {"model.json", "manifest.json", "MODEL_CARD.md"}
     manifest = json.loads((out / "manifest.json").read_text())
-    td = manifest["training_data"]
+    [td] = manifest["training_data"]  # one entry per training file
     assert td["n"] == 40 and td["text_col"] == "sentence" and td["positive"] == "framed"
     assert td["negative"] == "plain" and len(td["sha256"]) == 64
     assert manifest["cv_metrics"]["cv"] == 2
