@@ -736,3 +736,17 @@ def test_documents_are_taken_a_chunk_at_a_time():
     assert handed[0][0] == chunk  # the first chunk is segmented before any is handed on
     assert all(n - k <= chunk for k, (n, _) in enumerate(handed))
     assert handed[150][0] == 151  # a text of many sentences closes the chunk it falls in
+
+
+def test_ngram_vocabulary_holds_content_words_only():
+    """No stop words, numbers, weekdays, months or proper names become n-gram features, unless
+    asked for with ngram_words="all"."""
+    texts = ["On Monday the Zorvath council wasted 40 million on a lavish palace.",
+             "In March, officials said the Zorvath plan was lavish and wasteful."] * 3
+    content = FramingFeatures(ngrams=True).fit(texts)
+    words = {w for name in content.get_feature_names_out() if name.startswith("word:")
+             for w in name[5:].split()}
+    assert {"lavish", "wasted", "palace"} <= words
+    assert not words & {"on", "the", "monday", "march", "40", "zorvath"}
+    everything = FramingFeatures(ngrams=True, ngram_words="all").fit(texts)
+    assert "word:the" in set(everything.get_feature_names_out())

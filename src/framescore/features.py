@@ -47,6 +47,7 @@ from .lexicon import (
     default_paths,
     load_entries,
 )
+from .terms import is_content_word, proper_names
 from .text import VOICES, Document, Quote, Sentence, lowers_in_place, segment
 from .voice import is_speech_verb, mark_reported
 
@@ -165,11 +166,14 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
     ngram_weight : float
         Scale of the n-gram block; below 1 regularizes it more strongly than the
         lexicon features in a penalized linear model.
+    ngram_words : "content" or "all"
+        "content": n-grams of content words only: no stop words, numbers, weekdays or months,
+        or proper names (words mostly capitalized inside sentences of the training texts).
     """
 
     def __init__(self, lexicons=None, extra_lexicons=(), learned_terms=(), framing=True,
                  voice=True, shares=True, length=False, ngrams=False, ngram_range=(1, 2), min_df=1,
-                 max_features=100_000, ngram_weight=1.0):
+                 max_features=100_000, ngram_weight=1.0, ngram_words="content"):
         self.lexicons = lexicons
         self.extra_lexicons = extra_lexicons
         self.learned_terms = learned_terms
@@ -182,6 +186,7 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         self.min_df = min_df
         self.max_features = max_features
         self.ngram_weight = ngram_weight
+        self.ngram_words = ngram_words
 
     # --- fitting ------------------------------------------------------------------------------
 
@@ -222,15 +227,23 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         return names
 
     def _fit_ngrams(self, texts: list[str]) -> None:
-        """Vocabulary and smoothed IDF over the sentences of ``texts`` (as TfidfVectorizer)."""
+        """Vocabulary and smoothed IDF over the sentences of ``texts`` (as TfidfVectorizer),
+        of n-grams of content words only (:func:`framescore.terms.is_content_word`, and no
+        proper names) unless ``ngram_words="all"``."""
         sentences = [t[s.start:s.end] for t in texts for s in segment(t).sentences]
         vectorizer = self._vectorizer_for(None)
         try:
             counts = vectorizer.fit_transform(sentences)
         except ValueError:  # no n-gram survives (empty or tiny training data)
             return
+        ngrams = vectorizer.get_feature_names_out()
+        if self.ngram_words == "content":
+            names = proper_names(texts)
+            keep = [k for k, g in enumerate(ngrams)
+                    if all(is_content_word(w) and w not in names for w in g.split())]
+            ngrams, counts = ngrams[keep], counts[:, keep]
         df = np.bincount(counts.indices, minlength=counts.shape[1])
-        self.ngrams_ = "\n".join(vectorizer.get_feature_names_out())
+        self.ngrams_ = "\n".join(ngrams)
         self.idf_ = np.log((1 + len(sentences)) / (1 + df)) + 1.0
 
     def _vectorizer_for(self, vocabulary: list[str] | None) -> CountVectorizer:

@@ -75,9 +75,22 @@ def _tokens(text: str, marked: Sequence[tuple[int, int]]):
     return out
 
 
-def _learnable(surface: str) -> bool:
-    return (len(surface) >= 3 and _WORD_RE.match(surface) is not None
-            and surface not in ENGLISH_STOP_WORDS and surface not in _CALENDAR)
+def is_content_word(word: str) -> bool:
+    """A lowercase word that may carry framing: three letters or more, no digits, not a stop
+    word, a weekday, a month or another word of the calendar."""
+    return (len(word) >= 3 and _WORD_RE.match(word) is not None
+            and word not in ENGLISH_STOP_WORDS and word not in _CALENDAR)
+
+
+def proper_names(texts: Iterable[str]) -> set[str]:
+    """The lowercase words written with a capital inside a sentence in most of their uses."""
+    capital: Counter = Counter()
+    seen: Counter = Counter()
+    for text in texts:
+        for _, surface, _, is_capital in _tokens(text, ()):
+            seen[surface] += 1
+            capital[surface] += is_capital
+    return {w for w, n in seen.items() if capital[w] * 2 > n}
 
 
 def learn_terms(texts: Sequence[str], marked: Sequence[Sequence[tuple[int, int]]], *,
@@ -114,7 +127,7 @@ def learn_terms(texts: Sequence[str], marked: Sequence[Sequence[tuple[int, int]]
                 or capitals[key] * 2 > occurrences[key]):
             continue
         surface = surfaces[key].most_common(1)[0][0]
-        if not all(_learnable(w) for w in surface.split()):
+        if not all(is_content_word(w) for w in surface.split()):
             continue
         weight = n_marked / (occurrences[key] + prior)
         if weight >= min_weight:
