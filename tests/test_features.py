@@ -569,7 +569,7 @@ def test_pickle_does_not_depend_on_the_lexicon_files(tmp_path):
 
 
 def test_ngram_block(lexicon_paths):
-    est = FramingFeatures(lexicons=lexicon_paths, ngrams=True, min_df=2,
+    est = FramingFeatures(lexicons=lexicon_paths, ngrams=True, min_df=2, ngram_words="all",
                           ngram_range=(1, 2)).fit([*TEXTS, "The militia held the ridge."])
     names = list(est.get_feature_names_out())
     words = [n for n in names if n.startswith("word:")]
