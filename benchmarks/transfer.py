@@ -207,7 +207,10 @@ def ablations() -> dict[str, tuple[dict, bool]]:
         "without voice (categories only)": ({"voice": False}, True),
         "without constraints (plain L2 LR)": ({"constrained": False}, True),
         "with quote and reported-speech shares": ({"shares": True}, True),
-        "with word 1–2-grams (weight 0.3)": ({"ngrams": True, "ngram_weight": 0.3}, True),
+        "with content-word 1–2-grams (weight 0.3, min_df 2)": (
+            {"ngrams": True, "ngram_weight": 0.3, "min_df": 2}, True),
+        "with 1–2-grams of every word (weight 0.3, min_df 2)": (
+            {"ngrams": True, "ngram_weight": 0.3, "min_df": 2, "ngram_words": "all"}, True),
         "with sentence length": ({"length": True}, True),
     }
 
@@ -243,17 +246,44 @@ def shipped_recipe(data: dict, folds: int = 5) -> str:
             f"{spearmanr(art_p, articles['narrator_loaded_per_line']).statistic:.3f} |")
 
 
+def sample(data: dict, n: int) -> dict:
+    """``n`` texts of each corpus, drawn with the benchmark's seed (the same lines for both
+    ptc_dev labels), and ``n // 10`` ptc_dev articles."""
+    rng = np.random.default_rng(SEED)
+
+    def take(corpus: sc.Corpus, rows: np.ndarray) -> sc.Corpus:
+        pick = lambda v: None if v is None else (  # noqa: E731
+            v[rows] if isinstance(v, np.ndarray) else [v[i] for i in rows])
+        return sc.Corpus(pick(corpus.texts), corpus.y[rows], pick(corpus.groups),
+                         pick(corpus.spans), corpus.sha256, corpus.path)
+
+    def rows(corpus: sc.Corpus) -> np.ndarray:
+        return np.sort(rng.choice(len(corpus.y), min(n, len(corpus.y)), replace=False))
+
+    lines = rows(data["ptc"])
+    articles = data["ptc_articles"]
+    return {**data, "babe": take(data["babe"], rows(data["babe"])),
+            "wiki": take(data["wiki"], rows(data["wiki"])),
+            "ptc": take(data["ptc"], lines), "ptc_narrator": take(data["ptc_narrator"], lines),
+            "ptc_articles": articles.iloc[np.sort(rng.choice(len(articles), max(n // 10, 10),
+                                                             replace=False))]}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=sc.SHARED)
     ap.add_argument("--quick", action="store_true", help="skip the leave-one-outlet-out CV")
     ap.add_argument("--no-ablations", action="store_true")
+    ap.add_argument("--sample", type=int, metavar="N",
+                    help="N texts of each corpus (N / 10 ptc_dev articles): a smoke test")
     args = ap.parse_args()
     t0 = time.time()
     data = {"babe": sc.babe(args.shared), "wiki": sc.wikinpov(args.shared),
             "ptc": sc.ptc_lines(args.shared), "ptc_narrator": sc.ptc_lines(args.shared,
                                                                            "loaded_narrator"),
             "ptc_articles": sc.ptc_articles(args.shared), "seeds": sc.seeds(args.shared)}
+    if args.sample:
+        data = sample(data, args.sample)
     models = {
         "framescore default (constrained lexicon + voice + attribution + learned terms)":
             framescore_candidate(DEFAULT_PARAMS),

@@ -87,3 +87,18 @@ def test_profile_prints_pyinstruments_call_tree_of_score():
 
 def test_instructions_script_scores_without_valgrind():
     run_script("instructions.py", "--calls", "1", "--sentences", "300")
+
+
+@pytest.mark.slow
+def test_transfer_reports_every_model_and_the_shipped_recipe():
+    out = run_script("transfer.py", "--sample", "200", "--quick", "--no-ablations")
+    header = next(line for line in out.splitlines() if line.startswith("| model |"))
+    for column in ("BABE 5-fold F1 / AUC", "WikiNPOV AUC", "PTC line AUC loaded / narrator",
+                   "PTC article ρ all / narrator", "seeds 000 001 002 003 004"):
+        assert column in header
+    for model in ("framescore default", "baseline: TF-IDF 1–2-grams + LR",
+                  "baseline: public lexicon rates + LR"):
+        row = next(line for line in out.splitlines() if line.startswith(f"| {model}"))
+        assert re.search(r"\| \d\.\d{3} / \d\.\d{3} \|", row), row
+        assert re.search(r"\| \d/5 \|$", row), row
+    assert re.search(r"^\| shipped recipe .* \d\.\d{3} / \d\.\d{3} \|$", out, re.M)
