@@ -1635,7 +1635,7 @@ def _explained_chunks(chunks: Iterator[list[Record]], model, pool=None):
 @click.option("--time-col", metavar="COL",
               help="Column with each article's date (any format pandas reads): adds the "
                    "over-time plots and timeline.csv.")
-@click.option("--keep", multiple=True, metavar="COL",
+@click.option("--keep-col", "keep_cols", multiple=True, metavar="COL",
               help="Copy this column of table input into articles.csv. Repeatable.")
 @click.option("--sep", metavar="SEP",
               help="CSV input delimiter (default: sniffed; 'tab' or '\\t' for tabs).")
@@ -1654,14 +1654,14 @@ def _explained_chunks(chunks: Iterator[list[Record]], model, pool=None):
 @click.option("--top-articles", type=click.IntRange(min=0), default=3, show_default=True,
               help="Most and least framed articles listed (and explained) per group.")
 @click.option("--bootstrap", type=click.IntRange(min=100), default=2000, show_default=True,
-              help="Bootstrap resamples for the 95%% intervals of the mean scores.")
+              help="Bootstrap resamples for the 95% intervals of the mean scores.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of the bootstrap and of the plotted samples.")
 @click.option("--title", default="framescore corpus report", show_default=True,
               help="Title of the page.")
 @click.pass_context
-def report(ctx, inputs, output, group_col, group_from, text_col, id_col, time_col, keep, sep,
-           model_dir, jobs, chunk_size, on_error, min_articles, top_terms, top_articles,
+def report(ctx, inputs, output, group_col, group_from, text_col, id_col, time_col, keep_cols,
+           sep, model_dir, jobs, chunk_size, on_error, min_articles, top_terms, top_articles,
            bootstrap, seed, title) -> None:
     """Report how groups of articles (outlets) frame: who adopts which loaded labels in
     their own voice, and who quotes or attributes them.
@@ -1690,7 +1690,7 @@ def report(ctx, inputs, output, group_col, group_from, text_col, id_col, time_co
       framescore report news.csv --group-col outlet --time-col date -o report/
       framescore report corpus/ --group-from parent -o report/ -j 4
     """
-    from .corpus_report import CorpusReport, SideColumns, file_name, group_of
+    from .corpus_report import CorpusReport, file_name, group_of
     from .report_page import write_report
 
     if group_from is None:
@@ -1708,12 +1708,10 @@ def report(ctx, inputs, output, group_col, group_from, text_col, id_col, time_co
     if group_from == "column" and len(tables) < len(files):
         raise click.UsageError("--group-col reads tables; for .txt files use --group-from "
                                "parent or file")
-    if (time_col or keep) and not tables:
-        raise click.UsageError("--time-col and --keep read columns of table input")
-    side = {name: col for name, col in (("time", time_col), *((f"keep:{k}", k) for k in keep))
-            if col}
-    if group_from == "column" and id_col:
-        side["id"] = id_col
+    if (time_col or keep_cols) and not tables:
+        raise click.UsageError("--time-col and --keep-col read columns of table input")
+    keep = tuple(dict.fromkeys(keep_cols))
+    read = tuple(dict.fromkeys(c for c in (group_col, time_col, *keep) if c))
     skip = on_error == "skip"
     with ExitStack() as stack:
         if jobs > 1:
@@ -1721,38 +1719,30 @@ def report(ctx, inputs, output, group_col, group_from, text_col, id_col, time_co
         folder = stack.enter_context(_report_folder(output))
         model = load_model(model_dir)
         pool = stack.enter_context(worker_pool(model, jobs)) if jobs > 1 else None
-        columns = SideColumns(tables, side, text_col=text_col, sep=sep, skip=skip)
         articles = stack.enter_context(open(folder / "articles.csv", "wb"))
         totals = CorpusReport(model, min_articles=min_articles, top_articles=top_articles,
                               top_terms=top_terms, seed=seed, n_boot=bootstrap,
                               articles_csv=articles)
         bar = stack.enter_context(_progress("records"))
-        pending: dict[int, list[dict]] = {}
-
-        def chunks_with_columns():  # each record's columns, read in step with it
-            for chunk in read_chunks(files, text_col=text_col,
-                                     id_col=group_col if group_from == "column" else id_col,
-                                     sep=sep, skip=skip, size=chunk_size):
-                pending[id(chunk)] = ([columns.values(r) for r in chunk] if side
-                                      else [{}] * len(chunk))
-                yield chunk
-
-        for chunk, scored in _explained_chunks(chunks_with_columns(), model, pool):
-            values = pending.pop(id(chunk))
-            valid = [(r, v) for r, v in zip(chunk, values, strict=True) if r.text is not None]
+        chunks = read_chunks(files, text_col=text_col, id_col=id_col, sep=sep, skip=skip,
+                             size=chunk_size, keep=read)
+        for chunk, scored in _explained_chunks(chunks, model, pool):
             bad = [r for r in chunk if r.text is None]
             if bad:
                 totals.skip(len(bad))
                 _report_skipped(bad, None, bar)
             if scored is not None:
-                records = [r for r, _ in valid]
+                records = [r for r in chunk if r.text is not None]
+                extra = [r.extra or {} for r in records]
                 totals.add(
-                    [r.text for r in records], [group_of(r, group_from) for r in records],
-                    ids=[v.get("id") or (r.key if group_from != "column" else None)
-                         or f"{file_name(r.source)}:{r.row}" for r, v in valid],
+                    [r.text for r in records],
+                    [e.get(group_col) for e in extra] if group_from == "column"
+                    else [group_of(r, group_from) for r in records],
+                    ids=[r.key if r.key is not None else f"{file_name(r.source)}:{r.row}"
+                         for r in records],
                     sources=[r.source for r in records], rows=[r.row for r in records],
-                    times=[v["time"] for _, v in valid] if time_col else None,
-                    extra={k: [v[f"keep:{k}"] for _, v in valid] for k in keep},
+                    times=[e.get(time_col) for e in extra] if time_col else None,
+                    extra={k: [e.get(k) for e in extra] for k in keep},
                     explained=scored)
             bar.update(len(chunk))
         result = totals.result(options={"group_from": group_from, "group_col": group_col,
