@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from .corpus import Record
-from .features import Span
+from .features import LEARNED, Span
 from .lexicon import ATTRIBUTION_TYPES
 
 #: Voices of a span, in the order of the tables; narrator and title are the outlet's own.
@@ -557,7 +557,7 @@ class CorpusReport:
             extremes=extremes, counts=counts,
             examples={key: {"own": own, "attributed": att}
                       for key, (own, att) in self._examples.items()},
-            threshold=float(self.model.threshold),
+            threshold=float(self.model.threshold_for("article")),
             options={"min_articles": self.min_articles, "top_articles": self.top_articles,
                      "examples": self.n_examples, "top_terms": self.top_terms,
                      "seed": self.seed,
@@ -664,8 +664,8 @@ def _adopted(items: list[Sequence], small) -> pd.DataFrame:
     att_by_term: dict[str, set[str]] = defaultdict(set)
     categories: dict[str, Counter] = defaultdict(Counter)
     for group, term, category, voice, cnt, arts in zip(*items, strict=True):
-        if category in ATTRIBUTION_TYPES:
-            continue
+        if category in ATTRIBUTION_TYPES or category == LEARNED:
+            continue  # labels are the curated lexicon's: learned terms are evidence, not labels
         categories[term][category] += cnt
         if voice in OWN_VOICES:
             before = own_by_term[term].get(group, (0, 0))
