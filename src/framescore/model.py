@@ -77,7 +77,7 @@ TRUSTED_TYPES = [
 #: (benchmarks/transfer.py); ``framescore train`` uses them unless told otherwise.
 DEFAULT_PARAMS = {"ngrams": False, "shares": False, "C": 1.0, "constrained": True}
 #: Settings of term learning (:func:`framescore.terms.learn_terms`) when spans are given.
-TERM_PARAMS = {"min_marked": 2, "min_weight": 0.1}
+TERM_PARAMS = {"min_marked": 2, "min_weight": 0.25}
 #: With groups (outlets, articles), a learned term must be marked in this many of them.
 GROUPS_MARKING = 3
 
