@@ -12,7 +12,7 @@ the same for scare quotes (counted per sentence).
 
 ``--model`` scores with that model directory's features (default: the shipped model, whose
 lexicon is the copy it was trained with); ``--lexicons`` instead fits the features on the
-lexicon files shipped in src/framescore/data/lexicons (the lexicon the next trained model will
+lexicon files shipped in data/lexicons (the lexicon the next trained model will
 carry). ``--errors`` lists every missed and spurious match. ``--check`` exits with status 1
 when any precision or recall is below ``--min`` (0.9).
 """
@@ -111,7 +111,7 @@ def features_for(args):
     if args.lexicons:
         from framescore import FramingFeatures
 
-        return FramingFeatures().fit([""]), "the lexicon files in src/framescore/data/lexicons"
+        return FramingFeatures().fit([""]), "the lexicon files in data/lexicons"
     import framescore
 
     return framescore.load(args.model).features, args.model or "the shipped model"

@@ -30,7 +30,7 @@ def skops_copy(target: Path) -> Path:
     import skops.io as sio
 
     import framescore
-    from framescore.corpus import sha256_file
+    from framescore.persist import sha256_file
 
     model = framescore.load()
     target.mkdir()

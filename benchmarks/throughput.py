@@ -3,7 +3,7 @@
 The reference, trained on BABE in the same run: ``TfidfVectorizer(ngram_range=(1, 2))`` +
 ``LogisticRegression``, scoring with ``predict_proba``. framescore: the shipped model,
 ``FramingModel.score`` (features + model) on the same texts in one batch;
-``FramingModel.explain_many`` (exact contributions, spans and sentence scores of the whole
+``framescore.explain.explain_many`` (exact contributions, spans and sentence scores of the whole
 batch, as tables) on the same texts; and ``framescore.explain.explain(model, text,
 counterfactuals=False)`` one text at a time (what ``framescore explain`` does per file).
 
@@ -44,7 +44,7 @@ from _common import (
 )
 
 import framescore
-from framescore.explain import explain
+from framescore.explain import explain, explain_many
 
 TARGETS = {"scoring": 1.5, "explanation with spans, batch": 3.0,
            "explanation with spans, one text at a time": 3.0}
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> str:
                 return [explain(model, t, counterfactuals=False) for t in texts]
         else:
             def job(texts):
-                return model.explain_many(texts)
+                return explain_many(model, texts)
         job(warm[:200] if task == one_at_a_time else warm)
         if task == one_at_a_time:
             ours, ref = best_of_each([lambda b=batch: job(b),

@@ -24,7 +24,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from framescore.corpus import read_labeled, sha256_file  # noqa: E402
+from framescore.corpus import read_labeled  # noqa: E402
+from framescore.persist import sha256_file  # noqa: E402
 from framescore.terms import parse_word_list, word_spans  # noqa: E402
 
 SHARED = ROOT.parent / "shared"

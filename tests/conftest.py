@@ -127,7 +127,7 @@ def save_skops_model(model, path: Path) -> Path:
     import sklearn
     import skops.io as sio
 
-    from framescore.corpus import sha256_file
+    from framescore.persist import sha256_file
 
     path.mkdir(parents=True)
     sio.dump(model.pipeline, path / "pipeline.skops")
@@ -144,7 +144,7 @@ def rehash(model_dir: Path, name: str) -> None:
     """Make the manifest list the current hash of the file ``name``, as an attacker would."""
     import json
 
-    from framescore.corpus import sha256_file
+    from framescore.persist import sha256_file
 
     manifest = json.loads((model_dir / "manifest.json").read_text())
     manifest["files"][name] = sha256_file(model_dir / name)

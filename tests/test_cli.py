@@ -26,8 +26,9 @@ from click.testing import CliRunner
 from conftest import assert_one_line_error, invoke
 
 import framescore
-from framescore import cli
+from framescore import batch, cli, persist
 from framescore.corpus import Record
+from framescore.explain import explain
 
 ROOT = Path(__file__).resolve().parents[1]
 VOICES = {"narrator", "quoted", "reported", "title"}
@@ -389,7 +390,7 @@ def test_workers_get_the_model_as_it_was_when_the_pool_was_asked_for(model_dir):
     ("dictionary changed size during iteration")."""
     model = framescore.load(model_dir)
     threshold = model.threshold
-    with cli.worker_pool(model, 2) as pool:
+    with batch.worker_pool(model, 2) as pool:
         model.threshold = 1.0  # after the pool was asked for: the workers must not see it
         k = 0
         while not pool.starting.done():  # attributes come and go while the pool starts
@@ -399,7 +400,7 @@ def test_workers_get_the_model_as_it_was_when_the_pool_was_asked_for(model_dir):
                 model.__dict__[f"_scratch{k % 100}"] = k
             k += 1
         texts = ["The regime's thugs slammed protesters, officials claimed."] * 4
-        task = pool.starting.result().submit(cli._worker_score, texts, "article", ())
+        task = pool.starting.result().submit(batch._worker_score, texts, "article", ())
         (scores,) = task.result(timeout=120)
     assert k > 0
     expected = framescore.load(model_dir).score(texts)
@@ -544,11 +545,9 @@ def test_score_output_is_atomic(runner, tmp_path, model_dir):
 
 
 def test_score_interrupted_leaves_no_output(runner, tmp_path, model_dir, monkeypatch):
-    import framescore.cli as cli_module
-
     table = write_csv(tmp_path / "t.csv", [{"text": f"Story {k} was told, they said."}
                                            for k in range(10)])
-    real, calls = cli_module._score_texts, []
+    real, calls = batch._score_texts, []
 
     def interrupted(*args):
         calls.append(1)
@@ -556,7 +555,7 @@ def test_score_interrupted_leaves_no_output(runner, tmp_path, model_dir, monkeyp
             raise KeyboardInterrupt
         return real(*args)
 
-    monkeypatch.setattr(cli_module, "_score_texts", interrupted)
+    monkeypatch.setattr(batch, "_score_texts", interrupted)
     out = tmp_path / "s.csv"
     r = invoke(runner, ["score", table, "-o", out, "--chunk-size", "5", "--model", model_dir],
                code=130)
@@ -727,10 +726,10 @@ def test_compare_three_outlets(runner, articles, model_dir):
 
 
 def test_compare_term_normalization():
-    from framescore.cli import _norm_term
+    from framescore.compare import norm_term
 
-    assert _norm_term("Puppet  Regime\u2019s") == _norm_term("puppet regime's") == "puppet regime"
-    assert _norm_term("Martyrs") == "martyrs"
+    assert norm_term("Puppet  Regime\u2019s") == norm_term("puppet regime's") == "puppet regime"
+    assert norm_term("Martyrs") == "martyrs"
 
 
 # --- lexicon ---------------------------------------------------------------------------------
@@ -885,7 +884,7 @@ def test_model_is_loaded_with_the_collector_off_then_frozen(model_dir, tmp_path)
     assert seen == [False] and gc.isenabled()
     assert gc.get_freeze_count() > frozen
     assert model.score(["The council met."])["score"].between(0, 1).all()
-    with pytest.raises(framescore.model.ModelError):
+    with pytest.raises(persist.ModelError):
         cli.load_model(str(tmp_path))  # not a model directory
     assert gc.isenabled()
 
@@ -897,10 +896,10 @@ def test_worker_pool_scores_chunks_in_order(model_dir):
     texts, _ = _corpus()
     records = [Record("t", k, None, t) for k, t in enumerate(texts[:40])]
     chunks = [records[k : k + 3] for k in range(0, len(records), 3)]
-    serial = list(cli.scored_chunks(iter(chunks), model, "article"))
-    with cli.worker_pool(model, 2) as pool:
-        pool.starting.result().submit(cli._worker_score, ["warm."], "article", ()).result()
-        parallel = list(cli.scored_chunks(iter(chunks), model, "article", pool))
+    serial = list(batch.scored_chunks(iter(chunks), model, "article"))
+    with batch.worker_pool(model, 2) as pool:
+        pool.starting.result().submit(batch._worker_score, ["warm."], "article", ()).result()
+        parallel = list(batch.scored_chunks(iter(chunks), model, "article", pool))
     assert [c for c, _ in parallel] == chunks
     for (_, (a,)), (_, (b,)) in zip(serial, parallel, strict=True):
         pd.testing.assert_frame_equal(a, b)
@@ -913,8 +912,8 @@ def test_workers_score_with_the_parents_model(model_dir, tmp_path):
     model = framescore.load(copy)
     shutil.rmtree(copy)
     texts = ["The council met on Tuesday.", "Critics claimed the plan was a disaster."]
-    with cli.worker_pool(model, 2) as pool:
-        (got,) = pool.starting.result().submit(cli._worker_score, texts, "article",
+    with batch.worker_pool(model, 2) as pool:
+        (got,) = pool.starting.result().submit(batch._worker_score, texts, "article",
                                                ()).result()
     pd.testing.assert_frame_equal(got, model.score(texts))
 
@@ -1113,7 +1112,7 @@ def test_train_on_two_files_learns_the_marked_words(runner, tmp_path):
         str(tmp_path / "a.csv"), str(tmp_path / "b.csv")]
     card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert card.count("term weights learned from the marked words in `marked`") == 2
-    spans = model.explain("The wobbly plan.").spans
+    spans = explain(model, "The wobbly plan.").spans
     assert [(s["text"], s["feature"]) for s in spans] == [("wobbly", "loaded:learned:narrator")]
 
 

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 import framescore
 from framescore import text as text_module
-from framescore.explain import explain, render_html, render_text
+from framescore.explain import explain
+from framescore.render import render_html, render_text
 from framescore.text import FURNITURE_MAX_CHARS, furniture, segment
 
 FURNITURE = [

@@ -97,9 +97,10 @@ def test_no_sideways_scroll_at_800_px(page, tmp_path):
 
 def test_an_explanation_shows_itself_in_jupyter(default_model_dir):
     import framescore
+    from framescore.explain import explain
 
-    expl = framescore.load(default_model_dir).explain(
-        (ROOT / "examples" / "partisan_report.txt").read_text(encoding="utf-8"))
+    expl = explain(framescore.load(default_model_dir),
+                   (ROOT / "examples" / "partisan_report.txt").read_text(encoding="utf-8"))
     fragment = expl._repr_html_()
     assert fragment.startswith('<div class="fs">') and fragment.endswith("</div>")
     assert "<html" not in fragment and "<body" not in fragment

@@ -15,19 +15,23 @@ import sklearn
 from conftest import rehash, save_skops_model
 
 import framescore
-from framescore.corpus import read_labeled, sha256_file
-from framescore.explain import explain, scores_with
+from framescore.batch import scores_with
+from framescore.corpus import read_labeled
+from framescore.explain import explain, explain_many
 from framescore.lexicon import default_paths
 from framescore.model import (
-    MANIFEST_FILE,
-    MODEL_FILE,
-    PIPELINE_FILE,
     FramingModel,
-    ModelError,
     cross_validate,
     load,
     make_pipeline,
     train,
+)
+from framescore.persist import (
+    MANIFEST_FILE,
+    MODEL_FILE,
+    PIPELINE_FILE,
+    ModelError,
+    sha256_file,
     verify,
 )
 
@@ -116,7 +120,7 @@ BATCH = [ARTICLE, *FRAMED[:3], "", "   ", NEUTRAL[1],
 
 
 def test_explain_many_equals_explain_text_by_text(model):
-    many = model.explain_many(BATCH)
+    many = explain_many(model, BATCH)
     pd.testing.assert_frame_equal(many.texts, model.score(BATCH, on_empty="score"))
     assert many.intercept == model.intercept and many.threshold == model.threshold
     for i, text in enumerate(BATCH):
@@ -146,7 +150,7 @@ def test_explain_many_equals_explain_text_by_text(model):
 
 
 def test_explain_many_of_nothing_has_the_columns(model):
-    many = model.explain_many([])
+    many = explain_many(model, [])
     assert many.texts.empty and many.contributions.empty and many.spans.empty
     assert list(many.spans.columns) == ["text_index", "sentence", "start", "end", "text",
                                         "feature", "category", "voice", "contribution",
@@ -162,7 +166,7 @@ def test_scores_with_tables_equal_scores_and_explanations(model, level):
     ``score``'s table and ``explain_many``'s tables, from one pass."""
     scores, spans, contributions = scores_with(model, BATCH, level, ("spans", "contributions"))
     pd.testing.assert_frame_equal(scores, model.score(BATCH, level=level, on_empty="score"))
-    many = model.explain_many(BATCH)
+    many = explain_many(model, BATCH)
     pd.testing.assert_frame_equal(spans, many.spans)
     pd.testing.assert_frame_equal(contributions, many.contributions)
     texts = [t for t in BATCH if t.strip()]  # without tables, score() refuses empty texts
@@ -474,7 +478,7 @@ def test_a_save_cut_short_leaves_a_directory_that_does_not_load(model, saved, mo
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("framescore.model.sha256_file", disk_full)
+    monkeypatch.setattr("framescore.persist.sha256_file", disk_full)
     with pytest.raises(OSError):
         model.save(saved, card="# new card\n")
     monkeypatch.undo()

@@ -62,3 +62,18 @@ def test_citation_file_describes_this_package():
     assert cff["title"].startswith(PYPROJECT["name"] + ":")
     assert {"message", "authors"} <= set(cff)
     assert any("BABE" in r["title"] for r in cff["references"])
+
+
+def test_lexicons_are_top_level_data_shipped_in_the_wheel():
+    """The curated lexicons live in data/lexicons/ and go into the wheel beside the package's
+    code, as models/default does; a checkout reads them from data/lexicons/."""
+    from framescore.lexicon import DEFAULT_DIR, default_paths
+
+    wheel = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert wheel["data/lexicons"] == "framescore/data/lexicons"
+    assert wheel["models/default"] == "framescore/models/default"
+    assert DEFAULT_DIR == ROOT / "data" / "lexicons"
+    assert [p.name for p in default_paths()] == ["attribution.csv", "loaded.csv",
+                                                 "subjective.csv"]
+    assert not (ROOT / "src" / "framescore" / "data").exists()

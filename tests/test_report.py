@@ -21,7 +21,6 @@ import pytest
 from click.testing import CliRunner
 from conftest import SHARED, assert_one_line_error, invoke
 
-from framescore.corpus import sha256_file
 from framescore.corpus_report import (
     COUNT_COLUMNS,
     VOICES,
@@ -31,6 +30,7 @@ from framescore.corpus_report import (
     hist_quantiles,
     normalize_term,
 )
+from framescore.persist import sha256_file
 
 PLANTED = "puppet regime"
 ADOPTER = "Harbor Herald"

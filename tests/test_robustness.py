@@ -47,7 +47,7 @@ import framescore
 from framescore.corpus import DataError, not_utf8_error
 from framescore.explain import explain
 from framescore.lexicon import LexiconError, load_entries
-from framescore.model import MODEL_FILE, PIPELINE_FILE, ModelError, verify
+from framescore.persist import MODEL_FILE, PIPELINE_FILE, ModelError, verify
 from framescore.text import TOKEN_RE, VOICES, segment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -941,7 +941,7 @@ def test_feature_spans_are_exact_and_deterministic(features, text):
 @SLOW
 @given(texts)
 def test_explanations_sum_to_the_logit(model, text):
-    expl = model.explain(text)
+    expl = explain(model, text)
     d = expl.to_dict()
     assert math.isclose(d["intercept"] + sum(c["contribution"] for c in d["contributions"]),
                         d["logit"], rel_tol=0, abs_tol=1e-6)
@@ -952,7 +952,7 @@ def test_explanations_sum_to_the_logit(model, text):
         assert s["text"] == text[s["start"]:s["end"]]
     for s in d["sentences"]:
         assert 0 <= s["start"] <= s["end"] <= len(text)
-    assert model.explain(text).to_dict() == d
+    assert explain(model, text).to_dict() == d
 
 
 # Pathological inputs: time must grow linearly with size. Each input is built at its full
@@ -1047,7 +1047,7 @@ def test_score_of_an_extreme_logit_warns_nothing(model):
 
 def test_explain_with_counterfactuals_takes_linear_time(model):
     def run(text: str):
-        return model.explain(text)
+        return explain(model, text)
 
     small, big = "The martyrs were honoured. " * 50, "The martyrs were honoured. " * 200
     ratio = _seconds(run, big) / max(_seconds(run, small, repeat=2), 0.02)

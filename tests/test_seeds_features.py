@@ -17,7 +17,7 @@ from framescore.lexicon import default_paths
 def shipped() -> FramingFeatures:
     names = {p.name for p in default_paths()}
     assert {"loaded.csv", "attribution.csv"} <= names, (
-        f"the shipped lexicons are missing from src/framescore/data/lexicons (found {names})")
+        f"the shipped lexicons are missing from data/lexicons (found {names})")
     return FramingFeatures().fit([""])
 
 

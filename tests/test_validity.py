@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import framescore
+from framescore.explain import explain
 from framescore.text import VOICES
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -122,7 +123,7 @@ def test_the_seed_articles_are_labelled_as_a_reader_would(model):
 @needs_seeds
 @pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
 def test_a_seeds_top_reasons_toward_framed_are_framing_evidence(model, path):
-    expl = model.explain(path.read_text(encoding="utf-8"))
+    expl = explain(model, path.read_text(encoding="utf-8"))
     toward = [c["feature"] for c in expl.contributions if c["contribution"] > 0][:5]
     assert all(f.startswith(("loaded:", "attribution:", "scare_quotes")) for f in toward), toward
     assert np.isclose(expl.logit, expl.intercept + sum(c["contribution"]

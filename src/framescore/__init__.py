@@ -3,7 +3,8 @@
 >>> import framescore
 >>> model = framescore.load()                 # the shipped default model
 >>> model.score(["The regime's thugs slammed protesters."])      # DataFrame: score, label, logit
->>> model.explain("...").to_dict()            # exact: intercept + Σ weight × value, with spans
+>>> from framescore.explain import explain
+>>> explain(model, "...").to_dict()           # exact: intercept + Σ weight × value, with spans
 """
 
 __version__ = "0.1.0"
@@ -15,7 +16,7 @@ _EXPORTS = {
     "FramingModel": "model",
     "Lexicon": "lexicon",
     "LexiconError": "lexicon",
-    "ModelError": "model",
+    "ModelError": "persist",
     "load": "model",
     "train": "model",
 }

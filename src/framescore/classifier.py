@@ -16,6 +16,9 @@ feature has a free weight of its own. The model is fitted by L-BFGS-B with these
 ``C · Σ sample_weight · log-loss + ½ ‖parameters‖²`` (the intercept unpenalized), and
 ``coef_`` holds the resulting weights of the original features, so a score is still exactly
 ``intercept_ + Σ coef_ × value``.
+
+:class:`FramingPipeline` is FramingFeatures → FramingClassifier, fitted with the feature
+names the constraints are defined on.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator
 from sklearn.linear_model._base import LinearClassifierMixin
+from sklearn.pipeline import Pipeline
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -154,3 +158,14 @@ class FramingClassifier(LinearClassifierMixin, BaseEstimator):
 
     def predict_log_proba(self, X):
         return np.log(self.predict_proba(X))
+
+
+class FramingPipeline(Pipeline):
+    """FramingFeatures → FramingClassifier, fitted with the feature names the classifier's
+    constraints are defined on."""
+
+    def fit(self, X, y=None, **params):
+        features, clf = self.steps[0][1], self.steps[-1][1]
+        Xt = features.fit_transform(X, y)
+        clf.fit(Xt, y, feature_names=features.get_feature_names_out())
+        return self

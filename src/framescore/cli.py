@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from concurrent.futures import Future
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import click
@@ -57,7 +56,7 @@ def _one_line(message: str) -> str:
 def describe_error(exc: BaseException) -> str:
     """The one-line message of an error (without the ``framescore: error:`` prefix)."""
     from .lexicon import LexiconError
-    from .model import ModelError
+    from .persist import ModelError
 
     if isinstance(exc, DataError | LexiconError | ModelError):
         return _one_line(str(exc))
@@ -453,192 +452,22 @@ def read_chunks(files: list[_Input], *, text_col: str, id_col: str | None, sep: 
         yield chunk
 
 
-_WORKER_MODEL = None
-
-
-def _init_worker(pickled_model: bytes) -> None:
-    """Worker initializer: keep the parent's model (loaded and verified there, pickled by it
-    and sent through the pool's pipe: no model file is read)."""
-    import pickle
-
-    global _WORKER_MODEL
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # _stop_workers must end a worker
-    model = pickle.loads(pickled_model)
-    _ = model.features.lexicon  # builds the lookup tables (never pickled) now, so that
-    gc.freeze()  # they, like the unpickled model, stay out of garbage collections
-    _WORKER_MODEL = model
-
-
-def _score_texts(model, texts: list[str], level: str, tables: tuple[str, ...]):
-    from .explain import scores_with
-
-    return scores_with(model, texts, level, tables) if texts else None
-
-
-def _worker_score(texts: list[str], level: str, tables: tuple[str, ...]):
-    return _score_texts(_WORKER_MODEL, texts, level, tables)
-
-
-def scored_chunks(chunks: Iterator[list[Record]], model, level: str, pool=None,
-                  scheduler: str | None = None, tables: tuple[str, ...] = ()
-                  ) -> Iterator[tuple[list[Record], tuple | None]]:
-    """(chunk, None or (scores, *tables) of its records that have text), in input order;
-    ``tables`` names the explanation tables wanted beside the scores
-    (:func:`framescore.explain.scores_with`). With ``pool`` (from :func:`worker_pool`) the
-    chunks are scored in worker processes, with ``scheduler`` on a Dask cluster; either way
-    a bounded number of chunks is in flight, so memory stays flat however long the input
-    is."""
-    if scheduler:
-        yield from _scored_on_cluster(chunks, model, level, scheduler, tables)
-        return
-    if pool is None:
-        for chunk in chunks:
-            texts = [r.text for r in chunk if r.text is not None]
-            yield chunk, _score_texts(model, texts, level, tables)
-        return
-    from concurrent.futures.process import BrokenProcessPool
-
-    # Until the pool is up and a worker has returned a result, the parent scores chunks
-    # itself instead of waiting.
-    jobs = pool.jobs
-    pending: deque = deque()  # (chunk, its Future, whether a worker has it), in input order
-    in_flight = 0  # chunks handed to the workers and not yet taken back
-    started = False
-    try:
-        for chunk in chunks:
-            texts = [r.text for r in chunk if r.text is not None]
-            started = started or any(remote and f.done() for _, f, remote in pending)
-            if ((not pool.starting.done() or (not started and in_flight >= jobs))
-                    and len(pending) < _MAX_LOCAL_CHUNKS):
-                scored = Future()
-                scored.set_result(_score_texts(model, texts, level, tables))
-                pending.append((chunk, scored, False))
-            else:
-                task = pool.starting.result().submit(_worker_score, texts, level, tables)
-                pending.append((chunk, task, True))
-                in_flight += 1
-            while pending and (in_flight >= 4 * jobs or pending[0][1].done()):
-                done, result, remote = pending.popleft()
-                in_flight -= remote
-                yield done, result.result()
-        while pending:
-            done, result, _ = pending.popleft()
-            yield done, result.result()
-    except BrokenProcessPool:
-        raise RuntimeError("a worker process stopped unexpectedly (killed, perhaps for lack "
-                           "of memory); run again, perhaps with fewer -j jobs or a smaller "
-                           "--chunk-size") from None
-
-
-@dataclass(frozen=True)
-class _Workers:
-    starting: Future  # of the ProcessPoolExecutor, its workers started
-    jobs: int
-
-
-@cache
 def worker_context():
-    """The multiprocessing context of the worker processes, its fork server started.
+    """:func:`framescore.batch.worker_context` (batch imports the model: on first use)."""
+    from .batch import worker_context as context
 
-    Not fork: forking a process that runs threads (pyarrow's allocator, BLAS) can leave a
-    child blocked forever on a lock held at the time of the fork. A fork server imports
-    framescore once and forks clean workers from it; spawn where there is none (Windows).
-    The fork server starts at once and imports in the background, while the parent goes
-    on with its own imports.
-    """
-    import multiprocessing
-
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if context.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        context.set_forkserver_preload(["framescore.cli", "framescore.model",
-                                        "framescore.explain"])
-        forkserver.ensure_running()
-    return context
+    return context()
 
 
-@contextmanager
-def worker_pool(model, jobs: int) -> Iterator[_Workers]:
-    """Start ``jobs`` worker processes, each with a copy of ``model``, in the background;
-    stop them at exit.
+def worker_pool(model, jobs: int):
+    """:func:`framescore.batch.worker_pool` (batch imports the model: on first use)."""
+    from .batch import worker_pool as pool
 
-    A worker that dies (killed, out of memory) fails the run at once: a
-    ``ProcessPoolExecutor`` fails every pending chunk (``BrokenProcessPool``), where a
-    ``multiprocessing.Pool`` would wait forever for its chunk, and then again, when stopped,
-    for a lock the dead worker held.
-
-    Starting a worker blocks until the fork server is up (it imports framescore, which takes
-    seconds), so the workers are started in a thread while the parent goes on scoring the
-    first chunks. The model is pickled here, at once: pickled in that thread, it could change
-    under the pickler while the parent uses it (a cached property filled in at first use).
-    """
-    import pickle
-    from concurrent.futures import ThreadPoolExecutor
-
-    pickled = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
-    with ThreadPoolExecutor(1) as starter:
-        starting = starter.submit(_start_workers, jobs, pickled)
-        try:
-            yield _Workers(starting, jobs)
-        finally:
-            _stop_workers(starting.result())
+    return pool(model, jobs)
 
 
-def _start_workers(jobs: int, pickled_model: bytes):
-    """A process pool of ``jobs`` workers, all started (they are otherwise started one by one,
-    by the submissions that find none idle)."""
-    from concurrent.futures import ProcessPoolExecutor, wait
-
-    executor = ProcessPoolExecutor(jobs, mp_context=worker_context(), initializer=_init_worker,
-                                   initargs=(pickled_model,))
-    wait([executor.submit(int) for _ in range(jobs)])  # int() is 0: a task that does nothing
-    return executor
-
-
-def _stop_workers(executor) -> None:
-    """End the workers now, busy or not (on an error or Ctrl-C, their chunks are not wanted;
-    after a complete run they are idle)."""
-    terminate = getattr(executor, "terminate_workers", None)  # Python 3.14+
-    if terminate is not None:
-        terminate()
-    else:
-        for process in list((executor._processes or {}).values()):
-            process.terminate()
-    executor.shutdown(wait=True, cancel_futures=True)
-
-
-#: At most this many chunks are scored in the parent while the worker processes start.
+#: At most this many chunks are explained in the parent while the report's workers start.
 _MAX_LOCAL_CHUNKS = 64
-
-
-def _scored_on_cluster(chunks: Iterator[list[Record]], model, level: str, scheduler: str,
-                       tables: tuple[str, ...]):
-    try:
-        from distributed import Client
-    except ImportError:
-        raise click.UsageError("--scheduler needs the dask extra: pip install "
-                               "'framescore[dask]'") from None
-    from .distributed import score_chunks
-
-    try:
-        client = Client(scheduler, timeout="10s")
-    except OSError as exc:
-        raise OSError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-    with client:
-        tagged = ((chunk, [r.text for r in chunk if r.text is not None]) for chunk in chunks)
-        for chunk, result in score_chunks(client, model, tagged, level, tables):
-            yield chunk, (result,) if result is not None and not tables else result
-
-
-def _kind(dtype) -> str:
-    if dtype.kind == "f":
-        return "float"
-    if dtype.kind in "iub":
-        return "int"
-    return "string"
 
 
 def _progress(unit: str):
@@ -773,6 +602,12 @@ def score(inputs, output, fmt, text_col, id_col, keep_cols, sep, input_fmt, leve
     if keep and not any(f.kind in TABLE_KINDS for f in files):
         raise click.UsageError("--keep-col copies columns of table input (CSV, TSV, JSONL, "
                                "Parquet); the inputs are all articles")
+    if scheduler:
+        from .batch import dask_installed
+
+        if not dask_installed():
+            raise click.UsageError("--scheduler needs the dask extra: pip install "
+                                   "'framescore[dask]'")
     with ExitStack() as stack:
         if jobs > 1:
             worker_context()  # the fork server imports framescore while the parent does
@@ -798,6 +633,8 @@ def score(inputs, output, fmt, text_col, id_col, keep_cols, sep, input_fmt, leve
         bar = stack.enter_context(_progress("records"))
         chunks = read_chunks(files, text_col=text_col, id_col=id_col, sep=sep, skip=skip,
                              size=chunk_size, stdin_is_text=input_fmt == "txt", keep=keep)
+        from .batch import scored_chunks
+
         for chunk, scored_tables in scored_chunks(chunks, model, level, pool, scheduler,
                                                   tuple(tables)):
             valid = [r for r in chunk if r.text is not None]
@@ -822,11 +659,9 @@ def _table_writer(stack: ExitStack, path: str, model, name: str, meta: dict[str,
                   ) -> RecordWriter:
     """A writer of the explanation table ``name`` (spans or contributions) at ``path``
     (atomic, format from the extension), with the scores' ``meta`` columns first."""
-    from .explain import scores_with
+    from .batch import TABLE_COLUMNS
 
-    probe = scores_with(model, ["Probe."], "article", (name,))[1]
-    columns = {**meta, **{c: _kind(probe[c].dtype) for c in probe.columns
-                          if c != "text_index"}}
+    columns = {**meta, **TABLE_COLUMNS[name]}
     fmt = output_format(path)
     if fmt == "parquet":
         return stack.enter_context(RecordWriter(fmt, columns,
@@ -837,7 +672,7 @@ def _table_writer(stack: ExitStack, path: str, model, name: str, meta: dict[str,
 
 def _model_path(model_dir: str | None) -> Path:
     """The model directory ``load_model`` loads (its error when there is no default model)."""
-    from . import model as m
+    from . import persist as m
 
     if model_dir is not None:
         path = Path(model_dir)
@@ -867,18 +702,14 @@ def _output_columns(model, files: list[_Input], level: str, id_col: str | None,
         meta["id"] = "string"
     if kinds & set(TABLE_KINDS) and not id_col:
         meta["row"] = "int"
-    probe = model.score(["Probe."], level=level).drop(columns=["text_index"], errors="ignore")
-    if level == "sentence" and "text" not in probe:
-        probe["text"] = ""  # the sentence's text, filled in by _with_meta
-    first = [c for c in ("sentence", "start", "end", "text", "score", "label", "logit")
-             if c in probe]
-    order = first + [c for c in probe.columns if c not in first]
-    clash = sorted(set(keep) & (set(meta) | set(order)))
+    from .batch import score_columns
+
+    scores = score_columns(model, level)  # (a sentence's text is filled in by _with_meta)
+    clash = sorted(set(keep) & (set(meta) | set(scores)))
     if clash:
         raise click.UsageError(f"--keep-col {clash[0]}: the output has a column of that name "
                                "already")
-    return {**meta, **dict.fromkeys(keep, "string"),
-            **{c: _kind(probe[c].dtype) for c in order}}
+    return {**meta, **dict.fromkeys(keep, "string"), **scores}
 
 
 def _keep_value(value):
@@ -973,7 +804,9 @@ def explain(file, fmt, top, output, model_dir, color) -> None:
     """
     text, name = read_article(file)
     model = load_model(model_dir)
-    expl = model.explain(text)
+    from .explain import explain as explain_text
+
+    expl = explain_text(model, text)
     if fmt == "json":
         data = expl.to_dict()
         if top is not None and len(data["contributions"]) > top:
@@ -983,11 +816,11 @@ def explain(file, fmt, top, output, model_dir, color) -> None:
                 "count": len(rest), "contribution": float(sum(d["contribution"] for d in rest))}
         content = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     elif fmt == "html":
-        from .explain import render_html
+        from .render import render_html
 
         content = render_html(expl, top=top or 15, title=f"framescore: {name}")
     else:
-        from .explain import render_text
+        from .render import render_text
 
         if color is None:
             color = (not output and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
@@ -1003,52 +836,6 @@ COMPARE_COLUMNS = [  # (key, table header)
     ("attributed_claims", "attributed"), ("distancing", "distancing"), ("report", "neutral verbs"),
     ("hedge", "hedges"), ("unverified", "unverified"), ("scare_quotes", "scare quotes"),
 ]
-
-
-def _norm_term(text: str) -> str:
-    """A span's text for comparison: lowercase, one space, straight apostrophes, and no
-    possessive ("Regime’s" and "regime" are the same term)."""
-    term = " ".join(text.lower().replace("\u2019", "'").split())
-    return term[:-2] if term.endswith("'s") else term
-
-
-def compare_rows(named_texts: list[tuple[str, str]], model) -> list[dict]:
-    """One dict per article: counts from its explanation's spans, its loaded terms, and the
-    loaded terms none of the others use."""
-    from .explain import explain as explain_text
-
-    rows = []
-    for name, text in named_texts:
-        expl = explain_text(model, text, counterfactuals=False)
-        voices: Counter[str] = Counter()
-        attribution: Counter[str] = Counter()
-        terms: set[str] = set()
-        scare = 0
-        for s in expl.spans:
-            feature = s["feature"]
-            if feature.startswith("loaded:"):
-                voices[s["voice"]] += 1
-                terms.add(_norm_term(s["text"]))
-            elif feature.startswith("attribution:"):
-                attribution[feature.split(":", 1)[1]] += 1
-            elif feature == "scare_quotes":
-                scare += 1
-        rows.append({
-            "file": name, "score": expl.score, "label": expl.label, "logit": expl.logit,
-            "loaded_own_voice": voices["narrator"] + voices["title"],
-            "loaded_quoted_reported": voices["quoted"] + voices["reported"],
-            **{f"loaded_{v}": voices[v] for v in ("narrator", "title", "quoted", "reported")},
-            "attributed_claims": sum(attribution[t] for t in
-                                     ("report", "distancing", "endorsing", "sourcing")),
-            **{t: attribution[t] for t in
-               ("report", "distancing", "endorsing", "sourcing", "hedge", "unverified")},
-            "scare_quotes": scare,
-            "loaded_terms": sorted(terms),
-        })
-    for k, row in enumerate(rows):
-        others = set().union(*(set(r["loaded_terms"]) for j, r in enumerate(rows) if j != k))
-        row["unique_loaded_terms"] = sorted(set(row["loaded_terms"]) - others)
-    return rows
 
 
 def format_table(headers: list[str], rows: list[list]) -> str:
@@ -1097,6 +884,8 @@ def compare(files, fmt, output, model_dir) -> None:
         raise click.UsageError("stdin (-) can be read only once")
     texts = [read_article(f)[0] for f in files]
     model = load_model(model_dir)
+    from .compare import compare_rows
+
     rows = compare_rows(list(zip(_display_names(files), texts, strict=True)), model)
     if fmt == "json":
         content = json.dumps({"model": str(model.path or ""), "articles": rows},
@@ -1331,41 +1120,6 @@ def _metrics_text(metrics: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _check_model_target(output: str, force: bool) -> None:
-    """Refuse to overwrite a file, a non-model folder, or (without --force) a model."""
-    from .model import MANIFEST_FILE
-
-    target = Path(output)
-    if target.exists():
-        if not target.is_dir():
-            raise FileExistsError(errno.EEXIST, "exists and is not a folder", str(target))
-        if any(target.iterdir()):
-            if not (target / MANIFEST_FILE).exists():
-                raise FileExistsError(errno.EEXIST, "folder exists, is not empty and is not "
-                                      "a framescore model; choose another -o", str(target))
-            if not force:
-                raise FileExistsError(errno.EEXIST, "a model is already there; pass --force "
-                                      "to replace it", str(target))
-
-
-def _save_model_dir(model, output: str, force: bool, **save_args) -> None:
-    """Save into a temporary folder beside ``output``, then rename it into place."""
-    _check_model_target(output, force)
-    target = Path(output)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
-    try:
-        os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it 0700; follow the umask
-        model.save(tmp, **save_args)
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    model.path = target
-
-
 @cli.command(context_settings=CONTEXT)
 @click.argument("data", nargs=-1, required=True)
 @labeled_options
@@ -1407,12 +1161,12 @@ def train(data, text_col, label_col, positive, negative, group_col, sep, labels_
     """
     from . import __version__
     from .model import train as train_model
-    from .writers import model_card
+    from .persist import check_target, model_card, save_atomically
 
     if cv == 1:
         raise click.BadParameter("must be 0 (no cross-validation) or at least 2",
                                  param_hint="--cv")
-    _check_model_target(output, force)
+    check_target(output, force)
     params = _params(lexicons, ngrams, voice, C, min_df)
     parts = [_read_labeled(path, text_col, label_col, positive, negative, group_col, sep,
                            labels_file, words_col) for path in data]
@@ -1434,7 +1188,7 @@ def train(data, text_col, label_col, positive, negative, group_col, sep, labels_
                       params=model.manifest.get("params", params),
                       training_data=training_data, metrics=metrics, group_col=group_col,
                       version=__version__)
-    _save_model_dir(model, output, force, card=card, training_data=training_data)
+    save_atomically(model, output, force=force, card=card, training_data=training_data)
     info(f"wrote model to {output} (threshold {model.threshold:.2f})")
     if metrics:
         click.echo(f"cross-validated metrics ({cv}-fold):")
@@ -1574,9 +1328,10 @@ def _command_line(ctx: click.Context) -> str:
 
 
 def _worker_report(texts: list[str]):
+    from .batch import worker_model
     from .corpus_report import explain_chunk
 
-    return explain_chunk(_WORKER_MODEL, texts)
+    return explain_chunk(worker_model(), texts)
 
 
 def _explained_chunks(chunks: Iterator[list[Record]], model, pool=None):

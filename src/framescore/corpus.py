@@ -1,4 +1,4 @@
-"""Readers and writers: .txt files, folders, CSV/TSV (delimiter sniffed), JSONL, Parquet, stdin.
+"""Readers: .txt files, folders, CSV/TSV (delimiter sniffed), JSONL, Parquet, stdin.
 
 Scoring input is streamed (:func:`iter_records`), one record at a time, in input order, so
 memory does not grow with the input. Labeled training data is read whole
@@ -45,14 +45,6 @@ class DataError(ValueError):
 class RecordError(DataError):
     """One record of a table cannot be read (a JSONL line, a CSV row); the records around
     it can be (:func:`iter_records` with ``skip_bad_lines`` skips it)."""
-
-
-def sha256_file(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @dataclass(slots=True)
@@ -828,7 +820,8 @@ def read_labeled(path: str | Path, *, text_col: str = "text", label_col: str = "
         digest = hashlib.sha256("\0".join(table["text"]).encode("utf-8")).hexdigest()
     else:
         table = read_table(path, sep)
-        digest = sha256_file(path)
+        with open(path, "rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
     _check_columns(path, list(table.columns), text_col, label_col, group_col, words_col)
     label = table[label_col].astype(str).str.strip()
     is_pos = label == str(positive)

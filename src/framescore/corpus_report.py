@@ -1,7 +1,7 @@
 """Corpus framing reports: which groups (outlets) adopt which loaded labels, over many articles.
 
 The texts are explained chunk by chunk (:func:`explain_chunk`: the scores and the matched
-spans, with their voice and category, that :meth:`FramingModel.explain_many` gives), and each
+spans, with their voice and category, that :func:`framescore.explain.explain_many` gives), and each
 chunk is folded into running totals before the next one is read, so memory does not grow
 with the number of articles:
 
@@ -191,7 +191,7 @@ class ChunkExplanation:
 
 def explain_chunk(model, texts: Sequence[str]) -> ChunkExplanation:
     """Scores and spans of ``texts`` in one pass (the numbers of
-    :meth:`FramingModel.explain_many`, without its contribution and sentence tables, which
+    :func:`framescore.explain.explain_many`, without its contribution and sentence tables, which
     a report does not use)."""
     batch = model.features.analyze_many(list(texts))
     index = np.repeat(np.arange(len(batch.counts)), batch.span_counts).tolist()
@@ -203,7 +203,7 @@ def explain_chunk(model, texts: Sequence[str]) -> ChunkExplanation:
 
 
 def from_explanations(expl) -> ChunkExplanation:
-    """A :class:`ChunkExplanation` from :meth:`FramingModel.explain_many`'s tables."""
+    """A :class:`ChunkExplanation` from :func:`framescore.explain.explain_many`'s tables."""
     cols = ["text_index", "start", "end", "text", "feature", "category", "voice"]
     return ChunkExplanation(expl.texts, list(zip(*(expl.spans[c].tolist() for c in cols),
                                                  strict=True)))

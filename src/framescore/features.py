@@ -21,6 +21,7 @@ share of the logit is ``Σ weight / n_sentences`` (see :mod:`framescore.explain`
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import threading
@@ -38,7 +39,6 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from .corpus import sha256_file
 from .lexicon import (
     ATTRIBUTION_TYPES,
     Entry,
@@ -200,7 +200,7 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
         entries += [e for p in paths for e in load_entries(p)]
         # Fitted state is plain strings and arrays (see fitted_state).
         self.lexicon_json_ = json.dumps([e.to_row() for e in entries], ensure_ascii=False)
-        self.lexicon_files_ = {p.name: sha256_file(p) for p in paths}
+        self.lexicon_files_ = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
         self.ngrams_ = ""
         self.idf_ = np.zeros(0)
         if self.ngrams:

@@ -41,7 +41,11 @@ GOVERNING_TYPES = frozenset({"report", "distancing", "endorsing"})
 REQUIRED_COLUMNS = ("term", "category")
 OPTIONAL_COLUMNS = ("neutral", "note", "not_before")
 CATEGORY_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
-DEFAULT_DIR = Path(__file__).parent / "data" / "lexicons"
+#: The shipped lexicons (``data/lexicons/`` of the repository): inside the installed package,
+#: or, in a source checkout, at the top of the repository.
+_INSTALLED_DIR = Path(__file__).parent / "data" / "lexicons"
+_REPO_DIR = Path(__file__).resolve().parents[2] / "data" / "lexicons"
+DEFAULT_DIR = next((d for d in (_INSTALLED_DIR, _REPO_DIR) if d.is_dir()), _INSTALLED_DIR)
 
 
 class LexiconError(ValueError):

@@ -1,43 +1,23 @@
-"""The framing model: FramingFeatures → LogisticRegression, training, thresholds, persistence.
+"""The framing model: FramingFeatures → FramingClassifier, training, thresholds, scoring.
 
 The model scores sentences; a text's logit is the same linear model applied to the mean of its
 sentence features, so ``logit = intercept + Σ weight × value`` holds exactly at every level and
 equals the mean of the sentence logits.
 
-A saved model is a directory:
-
-- ``model.json``: the fitted pipeline as plain data: the feature settings, lexicon entries and
-  n-gram vocabulary with its IDF, the classifier's settings, intercept and one weight per
-  feature (in the order of :attr:`FramingModel.feature_names`). Loading it runs no code and
-  does not depend on the scikit-learn version that wrote it;
-- ``manifest.json``: versions, SHA-256 of every model file, of each lexicon and of the training
-  data, threshold, cross-validated metrics, creation time and the command that made it;
-- ``MODEL_CARD.md``: data, license, metrics, intended use and limits.
-
-:func:`load` checks the manifest and the file hashes *before* anything is read as a model, and
-refuses a model that does not match. It also reads the older ``framescore-model/1``
-directories (``pipeline.skops``, read with skops, the optional extra ``framescore[skops]``,
-and an allow-list of types, and only with the scikit-learn version that wrote it);
-:meth:`FramingModel.save` writes the current format.
+:func:`load` and :meth:`FramingModel.save` read and write model directories through
+:mod:`framescore.persist`; explanations are :mod:`framescore.explain`'s (which imports this
+module, never the reverse).
 """
 
 from __future__ import annotations
 
-import json
-import platform
-import sys
-import zipfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-import orjson
 import pandas as pd
-import sklearn
 from scipy.special import expit
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import (
     StratifiedGroupKFold,
     StratifiedKFold,
@@ -45,33 +25,12 @@ from sklearn.model_selection import (
 )
 from sklearn.pipeline import Pipeline
 
-from . import __version__
-from .classifier import FramingClassifier
-from .corpus import sha256_file
+from . import persist
+from .classifier import FramingClassifier, FramingPipeline
 from .features import BatchAnalysis, FramingFeatures, as_texts
 from .lexicon import ATTRIBUTION_TYPES
 from .metrics import binary_metrics
 from .terms import learn_terms
-
-FORMAT = "framescore-model/2"
-MODEL_FILE = "model.json"
-SKOPS_FORMAT = "framescore-model/1"  # read, not written
-PIPELINE_FILE = "pipeline.skops"  # the model file of SKOPS_FORMAT
-MANIFEST_FILE = "manifest.json"
-CARD_FILE = "MODEL_CARD.md"
-DEFAULT_MODEL_DIR = Path(__file__).parent / "models" / "default"
-_REPO_DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "default"
-
-#: The only types a skops model file may contain besides builtins and NumPy arrays.
-TRUSTED_TYPES = [
-    "framescore.features.FramingFeatures",
-    "framescore.model.FramingPipeline",
-    "framescore.classifier.FramingClassifier",
-    "sklearn.pipeline.Pipeline",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "numpy.dtype",
-    "builtins.slice",
-]
 
 #: Settings of the shipped model, chosen on the transfer benchmark
 #: (benchmarks/transfer.py); ``framescore train`` uses them unless told otherwise.
@@ -93,21 +52,6 @@ SUMMARY_FEATURES = {
 }
 
 
-class ModelError(RuntimeError):
-    """A model directory that is missing, tampered with, or made by incompatible software."""
-
-
-class FramingPipeline(Pipeline):
-    """FramingFeatures → FramingClassifier, fitted with the feature names the classifier's
-    constraints are defined on."""
-
-    def fit(self, X, y=None, **params):
-        features, clf = self.steps[0][1], self.steps[-1][1]
-        Xt = features.fit_transform(X, y)
-        clf.fit(Xt, y, feature_names=features.get_feature_names_out())
-        return self
-
-
 def make_pipeline(*, C: float = 1.0, class_weight: str | None = "balanced",
                   constrained: bool = True, exclude=(), **features) -> Pipeline:
     """FramingFeatures(**features) → FramingClassifier(C, constrained, exclude)."""
@@ -118,8 +62,10 @@ def make_pipeline(*, C: float = 1.0, class_weight: str | None = "balanced",
     ])
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return expit(z)  # no overflow warning for extreme logits
+def sigmoid(z):
+    """The probability of a logit, or of each of an array of logits (without overflow or
+    warnings for extreme ones, where ``1 / (1 + math.exp(-z))`` overflows below -709)."""
+    return expit(z)
 
 
 @dataclass
@@ -236,219 +182,22 @@ class FramingModel:
         """``score`` and ``label`` (from ``columns["logit"]``), then ``columns``, in one
         DataFrame built at once: adding columns one by one costs pandas more than scoring a
         short text."""
-        score = _sigmoid(np.asarray(columns["logit"], dtype=float))
+        score = sigmoid(np.asarray(columns["logit"], dtype=float))
         return pd.DataFrame({"score": score, "label": self.label(score, level), **columns})
 
-    def explain(self, text: str):
-        """An exact explanation of ``text``'s score (see :mod:`framescore.explain`)."""
-        from .explain import explain
-
-        return explain(self, text)
-
-    def explain_many(self, texts):
-        """Exact explanations of many texts at once, as tables (see
-        :func:`framescore.explain.explain_many`)."""
-        from .explain import explain_many
-
-        return explain_many(self, texts)
-
     def save(self, path: str | Path, *, card: str = "", **manifest) -> Path:
-        """Write the model directory: model file, manifest (with hashes), model card.
-
-        The manifest keeps what this model's manifest already says (training data, metrics,
-        versions and command of a loaded model), with ``manifest`` added on top; a model
-        loaded from a ``framescore-model/1`` directory gets a ``converted`` entry. Without
-        ``card``, a loaded model's card is written again.
-
-        Saving over a model directory replaces framescore's files there, and removes those
-        this model has not (another model's card, a ``framescore-model/1`` model file). The
-        manifest is removed first and written last: a save cut short leaves a directory
-        that fails to load for want of a manifest.
-        """
-        path = Path(path)
-        if not card and self.path is not None and (self.path / CARD_FILE).is_file():
-            card = (self.path / CARD_FILE).read_text(encoding="utf-8")
-        data = json.dumps(_plain_data(self.pipeline), ensure_ascii=False, allow_nan=False,
-                          separators=(",", ":"))
-        path.mkdir(parents=True, exist_ok=True)
-        for name in (MANIFEST_FILE, PIPELINE_FILE, *(() if card else (CARD_FILE,))):
-            (path / name).unlink(missing_ok=True)
-        (path / MODEL_FILE).write_text(data + "\n", encoding="utf-8")
-        info = {
-            "framescore_version": __version__,
-            "sklearn_version": sklearn.__version__,
-            "python_version": platform.python_version(),
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "command": " ".join(sys.argv),
-            "threshold": self.threshold,
-            "article_threshold": self.article_threshold,
-            "lexicons": dict(self.features.lexicon_files_),
-            "n_features": len(self.feature_names),
-            **{k: v for k, v in self.manifest.items() if k not in ("files", "format")},
-            **manifest,
-            "format": FORMAT,
-        }
-        if self.manifest.get("format") == SKOPS_FORMAT:
-            info["converted"] = {"from": SKOPS_FORMAT, "framescore_version": __version__,
-                                 "at": datetime.now(UTC).isoformat(timespec="seconds")}
-        if card:
-            (path / CARD_FILE).write_text(card, encoding="utf-8")
-        info["files"] = {
-            name: sha256_file(path / name) for name in (MODEL_FILE, CARD_FILE)
-            if (path / name).exists()
-        }
-        (path / MANIFEST_FILE).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n",
-                                          encoding="utf-8")
-        self.manifest, self.path = info, path
-        return path
-
-
-def _plain_data(pipeline: Pipeline) -> dict:
-    """What ``model.json`` holds: a fitted FramingFeatures → binary LogisticRegression
-    pipeline as JSON-able data (:func:`_from_plain_data` rebuilds it)."""
-    steps = [type(step) for _, step in pipeline.steps]
-    if (len(steps) != 2 or steps[0] is not FramingFeatures or steps[1] not in _CLASSIFIERS.values()
-            or pipeline.steps[1][0] != "clf"):
-        raise ValueError("only a FramingFeatures → FramingClassifier (or LogisticRegression) "
-                         f"pipeline can be saved, not {[t.__name__ for t in steps]}")
-    clf = pipeline.named_steps["clf"]
-    if clf.coef_.shape[0] != 1:
-        raise ValueError("only a binary classifier can be saved")
-    return {
-        "features": pipeline.steps[0][1].fitted_state(),
-        "classifier": {"type": type(clf).__name__, "params": clf.get_params(),
-                       "classes": clf.classes_.tolist(),
-                       "intercept": float(clf.intercept_[0]), "coef": clf.coef_[0].tolist()},
-    }
-
-
-#: The classifiers a model file may name (files without a type hold a LogisticRegression).
-_CLASSIFIERS = {"FramingClassifier": FramingClassifier, "LogisticRegression": LogisticRegression}
-
-
-def _from_plain_data(data: dict) -> Pipeline:
-    """The pipeline that :func:`_plain_data` described. Settings of the classifier that the
-    installed scikit-learn does not know are left out (the weights are what a score uses).
-    Raises ValueError, TypeError or KeyError on malformed data."""
-    features = FramingFeatures.from_fitted_state(data["features"])
-    spec = data["classifier"]
-    kind = _CLASSIFIERS[spec.get("type", "LogisticRegression")]
-    known = kind().get_params()
-    params = {k: v for k, v in spec["params"].items() if k in known}
-    if "exclude" in params:  # a tuple, a list in JSON
-        params["exclude"] = tuple(params["exclude"])
-    clf = kind(**params)
-    coef = np.asarray(spec["coef"], dtype=float)
-    if coef.shape != (features.n_features_out_,):
-        raise ValueError(f"{coef.size} weights for {features.n_features_out_} features")
-    clf.coef_ = coef[None, :]
-    clf.intercept_ = np.array([float(spec["intercept"])])
-    clf.classes_ = np.asarray(spec["classes"])
-    if clf.classes_.shape != (2,):
-        raise ValueError(f"classes {spec['classes']!r}: a binary model has two")
-    clf.n_features_in_ = coef.size
-    return FramingPipeline([("features", features), ("clf", clf)])
-
-
-def default_model_dir() -> Path:
-    """The shipped model: inside the installed package, or in the source checkout."""
-    for candidate in (DEFAULT_MODEL_DIR, _REPO_DEFAULT_MODEL_DIR):
-        if (candidate / MANIFEST_FILE).exists():
-            return candidate
-    return DEFAULT_MODEL_DIR
-
-
-def verify(path: str | Path) -> dict:
-    """Check a model directory without reading its model file as a model; return its manifest.
-
-    Raises :class:`ModelError` when the manifest is missing or malformed, a file's SHA-256
-    differs from the manifest, or a ``framescore-model/1`` model was made by another
-    scikit-learn version.
-    """
-    path = Path(path)
-    manifest_path = path / MANIFEST_FILE
-    if not path.is_dir():
-        raise ModelError(f"{path}: not a model directory")
-    if not manifest_path.is_file():
-        raise ModelError(f"{path}: no {MANIFEST_FILE}; not a framescore model directory")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelError(f"{manifest_path}: malformed manifest ({exc})") from None
-    if not isinstance(manifest, dict) or manifest.get("format") not in (FORMAT, SKOPS_FORMAT):
-        raise ModelError(f"{manifest_path}: not a {FORMAT} (or {SKOPS_FORMAT}) manifest")
-    threshold = manifest.get("threshold")
-    if not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
-        raise ModelError(f"{manifest_path}: the threshold must be a number from 0 to 1, "
-                         f"not {threshold!r}")
-    article_threshold = manifest.get("article_threshold")
-    if article_threshold is not None and not (isinstance(article_threshold, int | float)
-                                              and 0 <= article_threshold <= 1):
-        raise ModelError(f"{manifest_path}: the article threshold must be a number from 0 to "
-                         f"1, not {article_threshold!r}")
-    model_file = _model_file(manifest)
-    files = manifest.get("files")
-    if not isinstance(files, dict) or model_file not in files:
-        raise ModelError(f"{manifest_path}: the manifest lists no {model_file} hash")
-    for name, expected in files.items():
-        if "/" in name or "\\" in name or name.startswith("."):
-            raise ModelError(f"{manifest_path}: unexpected file name {name!r}")
-        file = path / name
-        if not file.is_file():
-            raise ModelError(f"{file}: missing (listed in the manifest)")
-        if sha256_file(file) != expected:
-            raise ModelError(f"{file}: SHA-256 does not match the manifest; "
-                             "the model was modified or truncated")
-    if model_file == PIPELINE_FILE and manifest.get("sklearn_version") != sklearn.__version__:
-        raise ModelError(
-            f"{path}: a {SKOPS_FORMAT} model made with scikit-learn "
-            f"{manifest.get('sklearn_version')}, but {sklearn.__version__} is installed; "
-            "install that version, load it and save it again (which writes the current "
-            "format), or retrain the model"
-        )
-    return manifest
-
-
-def _model_file(manifest: dict) -> str:
-    return PIPELINE_FILE if manifest["format"] == SKOPS_FORMAT else MODEL_FILE
+        """Write the model directory: model file, manifest (with hashes), model card (see
+        :func:`framescore.persist.save`)."""
+        return persist.save(self, path, card=card, **manifest)
 
 
 def load(path: str | Path | None = None) -> FramingModel:
-    """Load a model directory (the shipped default model when ``path`` is None), verified."""
-    path = Path(path) if path is not None else default_model_dir()
-    manifest = verify(path)
-    file = path / _model_file(manifest)
-    if file.name == PIPELINE_FILE:
-        pipeline = _load_skops(file)
-    else:
-        try:
-            pipeline = _from_plain_data(orjson.loads(file.read_bytes()))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ModelError(f"{file}: not a valid framescore model file "
-                             f"({type(exc).__name__}: {exc})") from None
+    """Load a model directory (the shipped default model when ``path`` is None), verified
+    (:func:`framescore.persist.read`)."""
+    pipeline, manifest, path = persist.read(path)
     article_threshold = manifest.get("article_threshold")
     return FramingModel(pipeline, float(manifest["threshold"]), manifest, path,
                         None if article_threshold is None else float(article_threshold))
-
-
-def _load_skops(file: Path) -> Pipeline:
-    """The pipeline of a ``framescore-model/1`` file, read by skops with the allow-list."""
-    try:
-        import skops.io as sio
-    except ImportError:
-        raise ModelError(f"{file}: a {SKOPS_FORMAT} model (the first format) loads only with "
-                         "skops: pip install 'framescore[skops]', then "
-                         "framescore.load(DIR).save(NEW_DIR) writes the current format, "
-                         "which needs no skops") from None
-
-    try:
-        untrusted = sio.get_untrusted_types(file=file)
-    except (zipfile.BadZipFile, KeyError, ValueError, json.JSONDecodeError) as exc:
-        raise ModelError(f"{file}: not a skops model file ({exc})") from None
-    unexpected = sorted(set(untrusted) - set(TRUSTED_TYPES))
-    if unexpected:
-        raise ModelError(f"{file}: contains types framescore does not trust: {unexpected}")
-    return sio.load(file, trusted=untrusted)
 
 
 def _binary_labels(labels) -> np.ndarray:

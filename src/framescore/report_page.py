@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .corpus import sha256_file
 from .corpus_report import ReportResult, snippets
 from .lexicon import ATTRIBUTION_TYPES
+from .persist import sha256_file
 
 FORMAT = "framescore-report/1"
 REPORT_FILE = "report.json"
@@ -150,7 +150,8 @@ def _slug(name: str, taken: set[str]) -> str:
 def _article_pages(out: Path, result: ReportResult, model) -> dict[tuple[str, str, int], Path]:
     """The explanation page of each most and least framed article, keyed by
     (source, id, row)."""
-    from .explain import render_html
+    from .explain import explain
+    from .render import render_html
 
     pages: dict[tuple[str, str, int], Path] = {}
     taken: set[str] = set()
@@ -162,7 +163,7 @@ def _article_pages(out: Path, result: ReportResult, model) -> dict[tuple[str, st
                 continue
             folder.mkdir(exist_ok=True)
             path = folder / f"{_slug(article['id'], taken)}.html"
-            expl = model.explain(article["text"])
+            expl = explain(model, article["text"])
             page = render_html(expl, title=f"framescore: {article['id']} ({group})")
             back = ('<p class="meta"><a href="../index.html#articles">← corpus report</a> · '
                     f'group {esc(group)}</p>\n')

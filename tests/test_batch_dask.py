@@ -11,7 +11,7 @@ dd = pytest.importorskip("dask.dataframe", reason="the dask extra is not install
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
 
 import framescore  # noqa: E402
-from framescore.distributed import score_chunks, score_dataframe  # noqa: E402
+from framescore.batch import score_chunks, score_dataframe  # noqa: E402
 
 TEXTS = [
     "The ministry said the talks would resume next week.",
