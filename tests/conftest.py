@@ -1,16 +1,26 @@
-"""Shared fixtures: a small lexicon written by the tests, and the ../shared material.
+"""Shared fixtures: a small lexicon written by the tests, the ../shared material, and the tiny
+model, lexicon and articles of the command line's tests (tests/cli/).
 
 Unit tests never depend on the shipped lexicon's contents: they use the two files below,
 written into a temporary directory. Integration tests read ``../shared`` (beside the project
-root) and skip with a reason when it is absent.
+root) and skip with a reason when it is absent. The command line's tests train a tiny model
+once per session on 40 template sentences with a small lexicon, so that they do not depend on
+the shipped default model either.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
+import math
+import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+import framescore
 from framescore import FramingFeatures
 
 SHARED = Path(__file__).parents[1].parent / "shared"
@@ -172,3 +182,163 @@ def assert_one_line_error(result, *needles: str) -> str:
     for needle in needles:
         assert needle in lines[0], (needle, lines[0])
     return lines[0]
+
+
+# --- the command line's tests (tests/cli/): a tiny model, its lexicon, articles -------------
+
+CLI_LOADED = """\
+term,category,neutral,note,not_before
+puppet regime,delegitimizing,government,,
+martyr,valorizing,person killed,,
+freedom fighters,valorizing,fighters,,
+radical left,partisan,opposition,,
+brutal onslaught,atrocity,offensive,,
+slammed,loaded_verb,criticized,,
+blasted,loaded_verb,criticized,,
+"""
+
+
+CLI_ATTRIBUTION = """\
+term,category,neutral,note,not_before
+said,report,,,
+told,report,,,
+claimed,distancing,said,,responsibility|the lives
+so-called,distancing,,,
+confirmed,endorsing,,,
+reportedly,hedge,,,
+could not be independently verified,unverified,,,
+according to,sourcing,,,
+"""
+
+
+ARTICLES = {
+    "outlet_a.txt": (
+        "Puppet regime blamed for dam failure\n\n"
+        "The puppet regime in Velmora slammed flood victims on Tuesday after the dam failed. "
+        "Residents mourned the martyrs of the disaster. The ministry claimed that repairs had "
+        "begun, but the figures could not be independently verified.\n"
+    ),
+    "outlet_b.txt": (
+        "Dam fails near Velmora\n\n"
+        "A dam failed near Velmora on Tuesday, officials said. An opposition leader told "
+        "reporters: \"This puppet regime ignored every warning.\" The ministry said repairs "
+        "had begun.\n"
+    ),
+    "outlet_c.txt": (
+        "Velmora dam collapse floods valley\n\n"
+        "The radical left blasted the government on Tuesday after a dam near Velmora failed. "
+        "Engineers said the structure had been inspected in May. The government confirmed "
+        "that repairs had begun.\n"
+    ),
+}
+
+
+THINGS = ["bridge", "harbour", "clinic", "railway", "library"]
+
+
+PLACES = ["Norvik", "Lamberg", "Kelso", "Arden"]
+
+
+def _corpus() -> tuple[list[str], list[int]]:
+    """40 labeled sentences: 20 framed (loaded terms), 20 neutral (plain reporting)."""
+    framed_t = [
+        "The puppet regime wrecked the {t} in {p}, and critics slammed the move.",
+        "Freedom fighters defended the {t} in {p} against a brutal onslaught.",
+        "The radical left blasted plans for the {t} in {p}.",
+        "Martyrs fell at the {t} in {p}, activists claimed.",
+        "So-called officials of the puppet regime seized the {t} in {p}.",
+    ]
+    neutral_t = [
+        "Officials said the {t} in {p} would reopen next month.",
+        "The council confirmed the budget for the {t} in {p}, a spokesperson said.",
+        "Engineers inspected the {t} in {p} on Monday, according to the city.",
+        "The {t} in {p} closed early because of rain, staff told reporters.",
+        "Work on the {t} in {p} is due to finish in spring, the mayor said.",
+    ]
+    texts, labels = [], []
+    for k, (t, p) in enumerate(itertools.islice(itertools.product(THINGS, PLACES), 20)):
+        texts += [framed_t[k % 5].format(t=t, p=p), neutral_t[k % 5].format(t=t, p=p)]
+        labels += [1, 0]
+    return texts, labels
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@pytest.fixture(scope="session")
+def cli_lexicons(tmp_path_factory) -> list[Path]:
+    d = tmp_path_factory.mktemp("cli_lexicons")
+    (d / "loaded.csv").write_text(CLI_LOADED, encoding="utf-8")
+    (d / "attribution.csv").write_text(CLI_ATTRIBUTION, encoding="utf-8")
+    return [d / "loaded.csv", d / "attribution.csv"]
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory, cli_lexicons) -> Path:
+    texts, y = _corpus()
+    model = framescore.train(texts, y, cv=0, ngrams=True, min_df=1,
+                             lexicons=[str(p) for p in cli_lexicons])
+    return model.save(tmp_path_factory.mktemp("cli_model") / "tiny")
+
+
+@pytest.fixture(scope="session")
+def model(model_dir):
+    return framescore.load(model_dir)
+
+
+@pytest.fixture(scope="session")
+def articles(tmp_path_factory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("articles")
+    out = {}
+    for name, text in ARTICLES.items():
+        (d / name).write_text(text, encoding="utf-8")
+        out[name] = d / name
+    return out
+
+
+@pytest.fixture(scope="session")
+def labeled_csv(tmp_path_factory) -> Path:
+    texts, y = _corpus()
+    rows = [{"sentence": t, "label": "framed" if v else "plain", "outlet": f"o{k % 4}"}
+            for k, (t, v) in enumerate(zip(texts, y, strict=True))]
+    rows += [{"sentence": "Nobody agreed on the label of this row.", "label": "unsure",
+              "outlet": "o1"},
+             {"sentence": "", "label": "framed", "outlet": "o2"}]
+    path = tmp_path_factory.mktemp("labeled") / "labeled.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner(env={"FRAMESCORE_MODEL": None, "FRAMESCORE_DEBUG": None, "NO_COLOR": None})
+
+
+def _no_constants(name: str):
+    raise AssertionError(f"not JSON: {name}")
+
+
+def jsonl(text: str) -> list[dict]:
+    """Parse JSON lines strictly (NaN or Infinity fail)."""
+    return [json.loads(line, parse_constant=_no_constants)
+            for line in text.splitlines() if line.strip()]
+
+
+def write_csv(path: Path, rows: list[dict]) -> Path:
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def cli_trained(tmp_path_factory, labeled_csv) -> Path:
+    """A model trained through the command line (so its manifest names its training data),
+    under a umask of 027."""
+    out = tmp_path_factory.mktemp("cli_trained") / "mine"
+    old = os.umask(0o027)
+    try:
+        invoke(CliRunner(), ["train", labeled_csv, "--text-col", "sentence", "--positive",
+                             "framed", "--negative", "plain", "--cv", "0", "-o", out])
+    finally:
+        os.umask(old)
+    return out

@@ -253,6 +253,7 @@ def test_told_reporters_governs_its_clause(model_features):
     assert sent.voices[k] == "reported"
 
 
+@pytest.mark.slow
 def test_the_benchmark_command_prints_the_table_and_checks():
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "attribution.py"), "--check"],
                           capture_output=True, text=True, timeout=300, cwd=ROOT)

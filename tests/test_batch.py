@@ -1,15 +1,17 @@
 """framescore.batch: the declared output schema is what scoring makes; chunks come back in
-order with the scores of one pass; framescore.compare counts what the model summarizes."""
+order with the scores of one pass, here and in worker processes."""
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pytest
+from conftest import _corpus
 
+import framescore
 from framescore import batch
-from framescore.compare import compare_rows, summary_counts
-from framescore.corpus import Record
-from framescore.explain import explain
+from framescore.inputs import Record
 from framescore.model import SUMMARY_FEATURES, FramingModel, make_pipeline
 
 TEXTS = [
@@ -68,22 +70,58 @@ def test_scored_chunks_in_process_keep_order_and_skip_missing_texts(models):
     assert logits == model.score(TEXTS)["logit"].tolist()
 
 
-def test_compare_counts_are_the_summary_counts(models):
-    """Span counts by voice and type equal the model's summary counts (each fixture-lexicon
-    match adds one to its column's sentence value)."""
-    model = models[0]
-    scored = model.score(TEXTS)
-    for k, text in enumerate(TEXTS):
-        counts = summary_counts(explain(model, text).spans)
-        for column in SUMMARY_FEATURES:
-            assert counts[column] == scored[column].iloc[k], (text, column)
-    rows = compare_rows([("a", TEXTS[0]), ("b", TEXTS[1])], model)
-    assert [r["file"] for r in rows] == ["a", "b"]
-    assert rows[0]["loaded_own_voice"] == counts_of(model, TEXTS[0], "narrator", "title")
-    assert set(rows[0]["unique_loaded_terms"]).isdisjoint(rows[1]["loaded_terms"])
+# --- worker processes (with the tiny model of conftest.py) -----------------------------------
 
 
-def counts_of(model, text: str, *voices: str) -> int:
-    return sum(s["feature"].startswith("loaded:") and s["voice"] in voices
-               for s in explain(model, text).spans)
+def test_workers_get_the_model_as_it_was_when_the_pool_was_asked_for(model_dir):
+    """The pool starts in a thread while the parent goes on using the model (its cached
+    properties fill in at first use): the workers' copy is taken at once, in the parent's
+    thread, so that nothing the parent does afterwards can change it or break its pickling
+    ("dictionary changed size during iteration")."""
+    model = framescore.load(model_dir)
+    threshold = model.threshold
+    with batch.worker_pool(model, 2) as pool:
+        model.threshold = 1.0  # after the pool was asked for: the workers must not see it
+        k = 0
+        while not pool.starting.done():  # attributes come and go while the pool starts
+            if (k // 100) % 2:
+                model.__dict__.pop(f"_scratch{k % 100}", None)
+            else:
+                model.__dict__[f"_scratch{k % 100}"] = k
+            k += 1
+        texts = ["The regime's thugs slammed protesters, officials claimed."] * 4
+        task = pool.starting.result().submit(batch._worker_score, texts, "article", ())
+        (scores,) = task.result(timeout=120)
+    assert k > 0
+    expected = framescore.load(model_dir).score(texts)
+    assert threshold < 1.0 and (scores["label"] == expected["label"]).all()
+    assert scores["logit"].tolist() == expected["logit"].tolist()
 
+
+def test_worker_pool_scores_chunks_in_order(model_dir):
+    """Chunks go to the workers once the pool is up (no local scoring is left to hide them),
+    and come back in input order with the scores of a serial run."""
+    model = framescore.load(model_dir)
+    texts, _ = _corpus()
+    records = [Record("t", k, None, t) for k, t in enumerate(texts[:40])]
+    chunks = [records[k : k + 3] for k in range(0, len(records), 3)]
+    serial = list(batch.scored_chunks(iter(chunks), model, "article"))
+    with batch.worker_pool(model, 2) as pool:
+        pool.starting.result().submit(batch._worker_score, ["warm."], "article", ()).result()
+        parallel = list(batch.scored_chunks(iter(chunks), model, "article", pool))
+    assert [c for c, _ in parallel] == chunks
+    for (_, (a,)), (_, (b,)) in zip(serial, parallel, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_workers_score_with_the_parents_model(model_dir, tmp_path):
+    """The workers get the model the parent loaded (and verified), not its directory: they
+    score the same after the directory is gone."""
+    copy = shutil.copytree(model_dir, tmp_path / "model")
+    model = framescore.load(copy)
+    shutil.rmtree(copy)
+    texts = ["The council met on Tuesday.", "Critics claimed the plan was a disaster."]
+    with batch.worker_pool(model, 2) as pool:
+        (got,) = pool.starting.result().submit(batch._worker_score, texts, "article",
+                                               ()).result()
+    pd.testing.assert_frame_equal(got, model.score(texts))

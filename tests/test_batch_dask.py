@@ -9,6 +9,7 @@ import pytest
 
 dd = pytest.importorskip("dask.dataframe", reason="the dask extra is not installed")
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+pytestmark = pytest.mark.slow  # a LocalCluster of scheduler and worker processes
 
 import framescore  # noqa: E402
 from framescore.batch import score_chunks, score_dataframe  # noqa: E402

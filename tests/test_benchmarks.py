@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
-pytestmark = pytest.mark.usefixtures("shared_dir")  # every script reads BABE from ../shared
+#: Every script reads BABE from ../shared, and runs as a process: slow.
+pytestmark = [pytest.mark.usefixtures("shared_dir"), pytest.mark.slow]
 
 
 def run_script(*args: str) -> str:
@@ -73,6 +74,7 @@ def test_parallel_compares_outputs_and_reports_the_ceiling():
 
 def test_startup_times_both_model_formats_with_identical_scores():
     out = run_script("startup.py", "--repeat", "1")
+    assert re.search(r"`framescore --help` / `import click`: \*\*\d+\.\d\d×\*\*", out)
     assert "| one-record `score`, model.json |" in out
     assert "| one-record `score`, pipeline.skops |" in out
     assert "scores identical: **yes**" in out

@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import assert_one_line_error, invoke
 
-from framescore.corpus import iter_records, read_labeled, read_table, sniff_sep
+from framescore.corpus import iter_records, read_labeled
+from framescore.tables import read_table, sniff_sep
 
 
 @pytest.fixture

@@ -258,6 +258,7 @@ def test_train_needs_two_classes():
         train(FRAMED, [1] * len(FRAMED), cv=0)
 
 
+@pytest.mark.slow
 def test_cross_validate_metrics_and_groups(texts_labels):
     texts, y = texts_labels
     metrics, proba = cross_validate(texts, y, cv=4, C=1.0)
@@ -271,6 +272,7 @@ def test_cross_validate_metrics_and_groups(texts_labels):
     assert grouped["grouped"] is True and grouped["n"] == len(y)
 
 
+@pytest.mark.slow
 def test_train_is_deterministic(texts_labels):
     texts, y = texts_labels
     a = train(texts, y, cv=0, C=1.0)
@@ -285,6 +287,7 @@ def test_training_labels_other_than_0_and_1_are_a_clear_error(labels):
         train(texts, labels * 4, cv=0)
 
 
+@pytest.mark.slow
 def test_boolean_labels_train_like_0_and_1(texts_labels):
     texts, y = texts_labels
     as_bool = train(texts, np.asarray(y) == 1, cv=0, C=1.0)

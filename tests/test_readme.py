@@ -58,6 +58,7 @@ def test_the_readme_has_python_blocks():
     assert len(python_blocks()) >= 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", range(len(python_blocks())))
 def test_every_python_block_runs_as_pasted(index, default_model_dir, monkeypatch, tmp_path):
     """Each block runs on its own, in a fresh namespace, from the repository root (where a

@@ -309,9 +309,9 @@ def test_output_folder_and_columns_are_checked(corpus, tmp_path, default_model_d
 
 def test_workers_give_the_same_tables(corpus, report_dir, tmp_path, default_model_dir,
                                       monkeypatch):
-    import framescore.cli
+    import framescore.batch
 
-    monkeypatch.setattr(framescore.cli, "_MAX_LOCAL_CHUNKS", 0)  # every chunk to a worker
+    monkeypatch.setattr(framescore.batch, "_MAX_LOCAL_CHUNKS", 0)  # every chunk to a worker
     out = tmp_path / "j2"
     invoke(CliRunner(), ["report", corpus[0], "--group-col", "outlet", "--time-col", "date",
                          "--id-col", "id", "--keep-col", "date", "-o", out, "-j", "2",
@@ -446,6 +446,7 @@ def test_seed_articles_each_its_own_group(tmp_path, default_model_dir):
 # --- the benchmark script, at a tiny scale ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_benchmark_script_reports_both_ratios(shared_dir):
     import os
     import subprocess

@@ -2,7 +2,7 @@
 adversarial text.
 
 1. Bad input through the command line: one error line naming the file (and the line, row or
-   column), exit 1 (2 for usage errors), no traceback. Cases already covered by test_cli.py
+   column), exit 1 (2 for usage errors), no traceback. Cases already covered by tests/cli/
    are not repeated here.
 2. Nothing lost: ``--on-error skip`` accounts for every row of a CSV/JSONL/Parquet mix, and an
    output file appears only when complete, even when a real ``framescore`` process is killed.
@@ -44,8 +44,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import framescore
-from framescore.corpus import DataError, not_utf8_error
 from framescore.explain import explain
+from framescore.inputs import DataError, not_utf8_error
 from framescore.lexicon import LexiconError, load_entries
 from framescore.persist import MODEL_FILE, PIPELINE_FILE, ModelError, verify
 from framescore.text import TOKEN_RE, VOICES, segment
@@ -484,6 +484,7 @@ def labeled(tmp_path) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["train", "evaluate"])
 def test_unexpected_label_values(runner, tmp_path, labeled, command):
     """Without --negative, 'any other label' must be one label: a third value is refused (it
@@ -819,6 +820,7 @@ def test_pickle_inside_the_skops_archive_never_runs(runner, tmp_path, skops_mode
     assert not marker.exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["tampered", "pickle, rehashed"])
 def test_bad_model_with_workers_is_one_line(tmp_path, copied_model, damage):
     """With -j 2 the parent loads (and verifies) the model before any worker starts, the
@@ -1000,6 +1002,7 @@ def _seconds(run, text: str, repeat: int = 1) -> float:
     return min(_timed(run, text)[0] for _ in range(repeat))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(PATHOLOGICAL))
 def test_pathological_input_takes_linear_time(model, case):
     make, n = PATHOLOGICAL[case]

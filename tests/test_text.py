@@ -78,6 +78,7 @@ def test_ordinary_full_stops_split_sentences():
     ]
 
 
+@pytest.mark.slow
 def test_segmentation_needs_no_downloaded_nltk_data(tmp_path):
     """nltk.download is not available offline: segmenting must not look for NLTK data."""
     code = (

@@ -15,9 +15,10 @@
 from __future__ import annotations
 
 import gc
+import json
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,10 +28,11 @@ from typing import TYPE_CHECKING, TypeVar
 import pandas as pd
 
 from .explain import explain_many
+from .inputs import TABLE_KINDS
 from .model import SUMMARY_FEATURES, FramingModel, load
 
 if TYPE_CHECKING:
-    from .corpus import Record
+    from .inputs import InputFile, Record
 
 T = TypeVar("T")
 
@@ -81,6 +83,88 @@ TABLE_COLUMNS = {
     "contributions": {"feature": "string", "value": "float", "weight": "float",
                       "contribution": "float"},
 }
+
+
+def meta_columns(files: list[InputFile], id_col: str | None = None) -> dict[str, str]:
+    """The columns that say where each scored row comes from, as the inputs call for:
+    ``source`` when there are several files, ``id`` (the ``id_col`` value, or an article
+    file's name), ``row`` (its 0-based row in a table without ``id_col``)."""
+    kinds = {f.kind for f in files}
+    meta: dict[str, str] = {}
+    if len(files) > 1:
+        meta["source"] = "string"
+    if id_col or kinds - set(TABLE_KINDS):
+        meta["id"] = "string"
+    if kinds & set(TABLE_KINDS) and not id_col:
+        meta["row"] = "int"
+    return meta
+
+
+def _keep_value(value):
+    """A kept column's value as text (None when missing: None, NaN or pandas' NA)."""
+    if value is None or (isinstance(value, float) and value != value) or (
+            type(value).__name__ == "NAType"):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def with_meta(frame: pd.DataFrame, records: list[Record], meta: dict[str, str],
+              keep: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Prepend source/id/row, and the ``keep`` columns, to scored rows (article level: one
+    per record; sentence level: ``text_index`` points to the record)."""
+    if "text_index" in frame.columns:
+        owners = [records[i] for i in frame["text_index"]]
+        frame = frame.drop(columns=["text_index"])
+        if "text" not in frame.columns and "end" in frame.columns:  # sentence level
+            frame.insert(list(frame.columns).index("end") + 1, "text", [
+                r.text[start:end] for r, start, end in zip(owners, frame["start"].tolist(),
+                                                            frame["end"].tolist(), strict=True)])
+    else:
+        owners = records
+    values = {"source": [r.source for r in owners], "id": [r.key for r in owners],
+              "row": [r.row for r in owners]}
+    for k, name in enumerate(meta):
+        frame.insert(k, name, values[name])
+    for k, name in enumerate(keep, start=len(meta)):
+        frame.insert(k, name, [_keep_value(r.extra.get(name)) if r.extra else None
+                               for r in owners])
+    return frame
+
+
+@dataclass
+class Scored:
+    """A chunk of records, scored: its records with text (``valid``) and without (``bad``,
+    each with its reason), the scores of the valid ones and the explanation tables asked
+    for, with the ``meta`` (and ``keep``) columns first (None when none has text)."""
+
+    records: list[Record]
+    valid: list[Record]
+    bad: list[Record]
+    scores: pd.DataFrame | None
+    tables: list[pd.DataFrame]
+
+
+def score_records(chunks: Iterable[list[Record]], model: FramingModel, *, level: str = "article",
+                  meta: dict[str, str] | None = None, keep: tuple[str, ...] = (),
+                  tables: tuple[str, ...] = (), pool=None, scheduler: str | None = None
+                  ) -> Iterator[Scored]:
+    """Score chunks of records (:func:`scored_chunks`) and tie each row to its record: the
+    ``meta`` columns (:func:`meta_columns`), the ``keep`` columns of its record, and at
+    sentence level the sentence's text; in input order, chunk by chunk."""
+    meta = meta or {}
+    for chunk, scored in scored_chunks(chunks, model, level, pool, scheduler, tuple(tables)):
+        valid = [r for r in chunk if r.text is not None]
+        bad = [r for r in chunk if r.text is None]
+        frame, explained = None, []
+        if scored is not None:
+            frame, *rest = scored
+            frame = with_meta(frame, valid, meta, keep)
+            explained = [with_meta(table, valid, meta) for table in rest]
+        yield Scored(chunk, valid, bad, frame, explained)
 
 
 def _score_texts(model: FramingModel, texts: list[str], level: str,
@@ -140,6 +224,42 @@ def scored_chunks(chunks: Iterable[list[Record]], model: FramingModel, level: st
         raise RuntimeError(WORKER_DIED) from None
 
 
+def mapped_chunks(func: Callable[[FramingModel, list[str]], T], chunks: Iterable[list[Record]],
+                  model: FramingModel, pool=None) -> Iterator[tuple[list[Record], T | None]]:
+    """(chunk, ``func(model, texts)`` of its records that have text, or None), in input
+    order; with ``pool`` (from :func:`worker_pool`) in the worker processes (``func`` must be
+    a module-level function: it is sent by name), a bounded number of chunks in flight (the
+    parent runs chunks itself until the workers are up)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    def done_now(value) -> Future:
+        future: Future = Future()
+        future.set_result(value)
+        return future
+
+    pending: deque = deque()
+    try:
+        for chunk in chunks:
+            texts = [r.text for r in chunk if r.text is not None]
+            if not texts:
+                pending.append((chunk, done_now(None)))
+            elif pool is None or (not pool.starting.done()
+                                  and len(pending) < _MAX_LOCAL_CHUNKS):
+                pending.append((chunk, done_now(func(model, texts))))
+            else:
+                pending.append((chunk, pool.starting.result().submit(_worker_apply, func,
+                                                                     texts)))
+            limit = 4 * pool.jobs if pool is not None else 1
+            while pending and (len(pending) >= limit or pending[0][1].done()):
+                chunk_done, future = pending.popleft()
+                yield chunk_done, future.result()
+        while pending:
+            chunk_done, future = pending.popleft()
+            yield chunk_done, future.result()
+    except BrokenProcessPool:
+        raise RuntimeError(WORKER_DIED) from None
+
+
 #: The error of a run whose worker process died.
 WORKER_DIED = ("a worker process stopped unexpectedly (killed, perhaps for lack of memory); "
                "run again, perhaps with fewer -j jobs or a smaller --chunk-size")
@@ -148,11 +268,6 @@ WORKER_DIED = ("a worker process stopped unexpectedly (killed, perhaps for lack 
 _MAX_LOCAL_CHUNKS = 64
 
 _WORKER_MODEL: FramingModel | None = None
-
-
-def worker_model() -> FramingModel | None:
-    """In a worker process of :func:`worker_pool`: its copy of the model (else None)."""
-    return _WORKER_MODEL
 
 
 def _init_worker(pickled_model: bytes) -> None:
@@ -171,6 +286,10 @@ def _init_worker(pickled_model: bytes) -> None:
 
 def _worker_score(texts: list[str], level: str, tables: tuple[str, ...]):
     return _score_texts(_WORKER_MODEL, texts, level, tables)
+
+
+def _worker_apply(func, texts: list[str]):
+    return func(_WORKER_MODEL, texts)
 
 
 @dataclass(frozen=True)

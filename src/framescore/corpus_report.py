@@ -49,8 +49,8 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
-from .corpus import Record
 from .features import LEARNED, Span
+from .inputs import Record
 from .lexicon import ATTRIBUTION_TYPES
 
 #: Voices of a span, in the order of the tables; narrator and title are the outlet's own.

@@ -33,6 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from .inputs import DataError
 from .text import TOKEN_RE, Sentence, normalize, stem
 
 ATTRIBUTION_TYPES = ("report", "distancing", "endorsing", "hedge", "unverified", "sourcing")
@@ -170,6 +171,23 @@ def _load_entries(path: Path, mtime_ns: int, size: int) -> tuple[Entry, ...]:
 def default_paths() -> list[Path]:
     """The lexicon files shipped with framescore."""
     return sorted(DEFAULT_DIR.glob("*.csv"))
+
+
+def lexicon_paths(extra=()) -> list[Path]:
+    """The shipped lexicon files, then the ``extra`` ones (a DataError when there are
+    none)."""
+    paths = [*default_paths(), *map(Path, extra)]
+    if not paths:
+        raise DataError(f"{DEFAULT_DIR}: no lexicon files found (pass --lexicon PATH)")
+    return paths
+
+
+def find_term(term: str, paths) -> list[tuple[Path, Entry]]:
+    """Where ``term`` is defined in the files ``paths``, in order (matched as the lexicon
+    matches: case-insensitively, after stemming): (file, entry) pairs; the last is the one
+    in effect."""
+    key = stem_words(term)
+    return [(Path(path), e) for path in paths for e in load_entries(path) if e.key == key]
 
 
 class Lexicon:

@@ -297,6 +297,22 @@ def train(texts, labels, *, groups=None, spans=None, cv: int = 5, seed: int = 42
     return FramingModel(tuned.estimator_, float(tuned.best_threshold_), manifest)
 
 
+def evaluate(model: FramingModel, texts, labels, *, data_sha256: str | None = None
+             ) -> tuple[dict, np.ndarray]:
+    """Held-out metrics of ``model`` on ``texts`` with 0/1 ``labels``, at its threshold
+    (:func:`framescore.metrics.binary_metrics`), and the scores. ``trained_on_this_data``
+    says whether ``data_sha256`` (the SHA-256 of the data read) is that of data the model
+    was trained on, so that the figures are not held-out ones."""
+    proba = model.score(texts)["score"].to_numpy()
+    metrics = binary_metrics(labels, proba, threshold=model.threshold)
+    trained_on = model.manifest.get("training_data") or []
+    trained_on = [trained_on] if isinstance(trained_on, dict) else trained_on
+    metrics.update(mode="model", model=str(model.path),
+                   trained_on_this_data=data_sha256 is not None and any(
+                       d.get("sha256") == data_sha256 for d in trained_on))
+    return metrics, proba
+
+
 def article_threshold(*evidence: tuple[np.ndarray, np.ndarray]) -> float:
     """The article threshold that best separates framed from neutral articles: each piece of
     ``evidence`` is (article scores, 0/1 labels); the threshold maximizes the mean of their

@@ -28,11 +28,8 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
-import os
 import platform
-import shutil
 import sys
-import tempfile
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,7 +43,7 @@ from sklearn.pipeline import Pipeline
 from . import __version__
 from .classifier import FramingClassifier, FramingPipeline
 from .features import FramingFeatures
-from .writers import current_umask
+from .writers import atomic_dir
 
 FORMAT = "framescore-model/2"
 MODEL_FILE = "model.json"
@@ -208,20 +205,10 @@ def save_atomically(model, output: str | Path, *, force: bool = False, **save_ar
     """:func:`save` into a temporary folder beside ``output``, then rename it into place
     (after :func:`check_target`): an interrupted save leaves ``output`` as it was."""
     check_target(output, force)
-    target = Path(output)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
-    try:
-        os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it 0700; follow the umask
+    with atomic_dir(output) as tmp:
         save(model, tmp, **save_args)
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    model.path = target
-    return target
+    model.path = Path(output)
+    return model.path
 
 
 # --- reading and verifying ----------------------------------------------------------------------

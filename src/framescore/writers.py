@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-import numpy as np
 import orjson
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported where a frame is written: not for output_format & co.
+    import pandas as pd
 
 #: Output file extension → format.
 OUTPUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv",
@@ -77,11 +79,31 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
         yield fh
 
 
+@contextmanager
+def atomic_dir(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary folder beside ``path`` (made with the umask's permissions) to fill;
+    when the block succeeds, it replaces ``path`` (and whatever was there); when the block
+    raises (including KeyboardInterrupt and SystemExit), it is removed and ``path`` is left
+    as it was."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    try:
+        os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it 0700; follow the umask
+        yield tmp
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def _json_column(column: pd.Series, kind: str) -> list:
     """:func:`_plain` of a column; a numeric column without missing values converts at once."""
     values = column.to_numpy()
     if (kind == "int" and values.dtype.kind == "i") or (
-            kind == "float" and values.dtype.kind == "f" and not np.isnan(values).any()):
+            kind == "float" and values.dtype.kind == "f" and not (values != values).any()):
         return values.tolist()  # NumPy numbers → Python int / float
     return _plain(values.tolist(), kind)
 
@@ -89,6 +111,8 @@ def _json_column(column: pd.Series, kind: str) -> list:
 def _plain(values: list, kind: str) -> list:
     """JSON-ready values of one column: missing → None (pandas may hold NaN for a missing
     string), NumPy scalars → Python numbers."""
+    import pandas as pd
+
     out = []
     for v in values:
         if v is None or (isinstance(v, float) and v != v) or v is pd.NA:

@@ -1,0 +1,195 @@
+"""``framescore report``: a corpus framing report by group, written into a folder
+(:class:`framescore.corpus_report.CorpusReport` over chunks explained by
+:func:`framescore.batch.mapped_chunks`, then :func:`framescore.report_page.write_report`)."""
+
+from __future__ import annotations
+
+import errno
+from contextlib import ExitStack
+from pathlib import Path
+
+import click
+
+from .common import CONTEXT, info, load_model, model_option, progress, report_skipped
+
+
+def _check_report_target(output: str) -> None:
+    """Refuse a file, or a folder that is not empty and holds no report."""
+    from ..report_page import REPORT_FILE
+
+    target = Path(output)
+    if target.exists():
+        if not target.is_dir():
+            raise FileExistsError(errno.EEXIST, "exists and is not a folder", str(target))
+        if any(target.iterdir()) and not (target / REPORT_FILE).exists():
+            raise FileExistsError(errno.EEXIST, "folder exists, is not empty and holds no "
+                                  "framescore report; choose another -o", str(target))
+
+
+def _command_line(ctx: click.Context) -> str:
+    """The command as given (its arguments, then the options set on the command line or
+    from the environment), for report.json."""
+    import shlex
+
+    given = (click.core.ParameterSource.COMMANDLINE, click.core.ParameterSource.ENVIRONMENT)
+    words = [*ctx.command_path.split()]
+    for param in sorted(ctx.command.params, key=lambda p: not isinstance(p, click.Argument)):
+        value = ctx.params.get(param.name)
+        if ctx.get_parameter_source(param.name) not in given:
+            continue
+        if isinstance(param, click.Argument):
+            words += [str(v) for v in value]
+            continue
+        opt = max(param.opts, key=len)
+        if getattr(param, "is_flag", False):
+            words.append(opt if value else (param.secondary_opts or [opt])[0])
+        else:
+            words += [w for v in (value if param.multiple else [value]) for w in (opt, str(v))]
+    return shlex.join(words)
+
+
+
+@click.command("report", context_settings=CONTEXT)
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("-o", "--output", required=True, metavar="DIR",
+              help="Folder to write the report into (created; an earlier report there is "
+                   "replaced; another non-empty folder is refused).")
+@click.option("--group-col", metavar="COL",
+              help="Column of table input that names each article's group (an outlet).")
+@click.option("--group-from", type=click.Choice(["column", "parent", "file"]),
+              help="Where the group comes from: --group-col's column (the default with "
+                   "--group-col), the name of each file's folder (parent: folders of .txt "
+                   "files, one folder per outlet), or each input file's name (file).")
+@click.option("--text-col", default="text", show_default=True, metavar="COL",
+              help="Text column of table input.")
+@click.option("--id-col", metavar="COL",
+              help="Column whose value names each article (default: file name, or "
+                   "FILE:ROW for table rows).")
+@click.option("--time-col", metavar="COL",
+              help="Column with each article's date (any format pandas reads): adds the "
+                   "over-time plots and timeline.csv.")
+@click.option("--keep-col", "keep_cols", multiple=True, metavar="COL",
+              help="Copy this column of table input into articles.csv. Repeatable.")
+@click.option("--sep", metavar="SEP",
+              help="CSV input delimiter (default: sniffed; 'tab' or '\\t' for tabs).")
+@model_option
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Explain in this many worker processes (same report as -j 1).")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Records read, explained and added up at a time.")
+@click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail",
+              show_default=True, help="On a record that cannot be scored: stop, or skip it "
+                                      "(named on stderr, counted in report.json).")
+@click.option("--min-articles", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Groups with fewer articles are flagged and not ranked.")
+@click.option("--top-terms", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Loaded terms in the page's term × group matrix.")
+@click.option("--top-articles", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Most and least framed articles listed (and explained) per group.")
+@click.option("--bootstrap", type=click.IntRange(min=100), default=2000, show_default=True,
+              help="Bootstrap resamples for the 95% intervals of the mean scores.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the bootstrap and of the plotted samples.")
+@click.option("--title", default="framescore corpus report", show_default=True,
+              help="Title of the page.")
+@click.pass_context
+def command(ctx, inputs, output, group_col, group_from, text_col, id_col, time_col, keep_cols,
+           sep, model_dir, jobs, chunk_size, on_error, min_articles, top_terms, top_articles,
+           bootstrap, seed, title) -> None:
+    """Report how groups of articles (outlets) frame: who adopts which loaded labels in
+    their own voice, and who quotes or attributes them.
+
+    INPUT is what 'framescore score' reads: tables (CSV/TSV/JSONL/Parquet, one article a
+    row, the group in --group-col) or folders of .txt files (--group-from parent: the
+    folder's name is the group; --group-from file: each file is its own group). Input is
+    streamed and added up chunk by chunk, so memory stays flat however large it is.
+
+    \b
+    DIR gets:
+      index.html    one self-contained page: per-group tables (articles, mean score with a
+                    95% bootstrap interval, share framed, loaded terms per 1,000 words by
+                    voice, attribution profile), plots (score distributions, own-voice vs
+                    attributed loaded terms, over time with --time-col), the term × group
+                    matrix with example sentences, adopted labels, and each group's most
+                    and least framed articles, explained in articles/
+      groups.csv    one row per group (the page's numbers)
+      terms.csv     group, term, category, voice, count, articles
+      articles.csv  one row per article: group, score, label, counts
+      adopted.csv   loaded terms a group uses in its own voice that most others do not
+      report.json   model and lexicon hashes, the command, input hashes, counts
+
+    \b
+    Examples:
+      framescore report news.csv --group-col outlet --time-col date -o report/
+      framescore report corpus/ --group-from parent -o report/ -j 4
+    """
+    from ..inputs import TABLE_KINDS, input_files
+
+    if group_from is None:
+        group_from = "column" if group_col else None
+    if group_from is None:
+        raise click.UsageError("pass --group-col COL (tables) or --group-from parent|file")
+    if group_from == "column" and not group_col:
+        raise click.UsageError("--group-from column needs --group-col COL")
+    if group_col and group_from != "column":
+        raise click.UsageError(f"--group-col and --group-from {group_from} conflict")
+    if "-" in inputs:
+        raise click.UsageError("report reads files and folders, not stdin (-)")
+    files = input_files(inputs)
+    tables = [f.path for f in files if f.kind in TABLE_KINDS]
+    if group_from == "column" and len(tables) < len(files):
+        raise click.UsageError("--group-col reads tables; for .txt files use --group-from "
+                               "parent or file")
+    if (time_col or keep_cols) and not tables:
+        raise click.UsageError("--time-col and --keep-col read columns of table input")
+    keep = tuple(dict.fromkeys(keep_cols))
+    read = tuple(dict.fromkeys(c for c in (group_col, time_col, *keep) if c))
+    skip = on_error == "skip"
+    _check_report_target(output)
+
+    from .. import batch
+    from ..corpus import read_chunks
+    from ..corpus_report import CorpusReport, explain_chunk, file_name, group_of
+    from ..report_page import write_report
+    from ..writers import atomic_dir
+
+    with ExitStack() as stack:
+        if jobs > 1:
+            batch.worker_context()
+        folder = stack.enter_context(atomic_dir(output))
+        model = load_model(model_dir)
+        pool = stack.enter_context(batch.worker_pool(model, jobs)) if jobs > 1 else None
+        articles = stack.enter_context(open(folder / "articles.csv", "wb"))
+        totals = CorpusReport(model, min_articles=min_articles, top_articles=top_articles,
+                              top_terms=top_terms, seed=seed, n_boot=bootstrap,
+                              articles_csv=articles)
+        bar = stack.enter_context(progress("records"))
+        chunks = read_chunks(files, text_col=text_col, id_col=id_col, sep=sep, skip=skip,
+                             size=chunk_size, keep=read)
+        for chunk, scored in batch.mapped_chunks(explain_chunk, chunks, model, pool):
+            bad = [r for r in chunk if r.text is None]
+            if bad:
+                totals.skip(len(bad))
+                report_skipped(bad, None, bar)
+            if scored is not None:
+                records = [r for r in chunk if r.text is not None]
+                extra = [r.extra or {} for r in records]
+                totals.add(
+                    [r.text for r in records],
+                    [e.get(group_col) for e in extra] if group_from == "column"
+                    else [group_of(r, group_from) for r in records],
+                    ids=[r.key if r.key is not None else f"{file_name(r.source)}:{r.row}"
+                         for r in records],
+                    sources=[r.source for r in records], rows=[r.row for r in records],
+                    times=[e.get(time_col) for e in extra] if time_col else None,
+                    extra={k: [e.get(k) for e in extra] for k in keep},
+                    explained=scored)
+            bar.update(len(chunk))
+        result = totals.result(options={"group_from": group_from, "group_col": group_col,
+                                        "time_col": time_col, "text_col": text_col})
+        write_report(folder, result, model, command=_command_line(ctx),
+                     inputs=[f.path for f in files], title=title, top_terms=top_terms)
+    c = result.counts
+    info(f"{c['records']} records: {c['scored']} scored, {c['skipped']} skipped; "
+         f"{c['groups']} groups")
+    info(f"wrote {output}/index.html and the tables beside it")

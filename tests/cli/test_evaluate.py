@@ -1,0 +1,56 @@
+"""framescore evaluate: cross-validated and held-out metrics.
+
+Through click's CliRunner, with the tiny model of tests/conftest.py, trained once per
+session."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import assert_one_line_error, invoke
+
+
+@pytest.mark.slow
+def test_evaluate_cv_json_and_report(runner, tmp_path, labeled_csv):
+    report = tmp_path / "report"
+    r = invoke(runner, ["evaluate", labeled_csv, "--text-col", "sentence", "--positive",
+                        "framed", "--negative", "plain", "--group-col", "outlet", "--cv", "2",
+                        "--min-df", "1", "--format", "json", "--report", report])
+    m = json.loads(r.stdout)
+    assert {"macro_f1", "accuracy", "roc_auc", "pr_auc", "brier", "ece",
+            "confusion_matrix"} <= set(m)
+    assert m["n"] == 40 and m["grouped"] is True and m["cv"] == 2
+    assert 0.0 <= m["macro_f1"] <= 1.0
+    assert {p.name for p in report.iterdir()} >= {"metrics.json", "roc.png"}
+
+
+def test_evaluate_saved_model_held_out(runner, labeled_csv, model_dir, model):
+    args = ["evaluate", labeled_csv, "--text-col", "sentence", "--positive", "framed",
+            "--negative", "plain", "--model", model_dir]
+    m = json.loads(invoke(runner, [*args, "--format", "json"]).stdout)
+    assert m["threshold"] == pytest.approx(model.threshold)
+    assert m["accuracy"] > 0.9  # the tiny model was trained on these very sentences
+    text = invoke(runner, args).stdout
+    assert text.splitlines()[0].split() == ["n", "40"] and "macro_f1" in text
+    r = invoke(runner, ["evaluate", labeled_csv, "--positive", "framed"], code=2)
+    assert_one_line_error(r, "--cv", "--model")
+    r = invoke(runner, [*args, "--cv", "2"], code=2)
+    assert_one_line_error(r, "not both")
+
+
+def test_evaluate_on_the_training_data_warns_and_says_so(runner, tmp_path, labeled_csv,
+                                                         cli_trained):
+    args = ["--text-col", "sentence", "--positive", "framed", "--negative", "plain",
+            "--model", cli_trained, "--format", "json"]
+    r = invoke(runner, ["evaluate", labeled_csv, *args])
+    assert json.loads(r.stdout)["trained_on_this_data"] is True
+    warning = [line for line in r.stderr.splitlines() if line.startswith("framescore: warning:")]
+    assert len(warning) == 1 and "trained on" in warning[0] and "--cv" in warning[0]
+    assert "framescore: warning:" in invoke(runner, ["-q", "evaluate", labeled_csv,
+                                                     *args]).stderr  # even when quiet
+    other = tmp_path / "other.csv"
+    other.write_text(labeled_csv.read_text() + "An added row of plain news.,plain,o3\n")
+    r = invoke(runner, ["evaluate", other, *args])
+    assert json.loads(r.stdout)["trained_on_this_data"] is False
+    assert "warning" not in r.stderr
