@@ -58,6 +58,14 @@ according to,sourcing,,,
 """
 
 #: The loaded-term categories of the fixture lexicon, in file order.
+#: Four short texts of the fixture lexicons' terms, for models fitted in a test.
+FIXTURE_TEXTS = [
+    "Heroic martyrs fell defending the land, the ministry said.",
+    "“The puppet regime must go,” protesters chanted, critics claimed.",
+    "The council approved the budget on Tuesday.",
+    "Radical left extremists slammed the bill, reportedly.",
+]
+
 FIXTURE_CATEGORIES = [
     "delegitimizing", "valorizing", "emotive", "atrocity", "partisan", "loaded_verb",
 ]

@@ -7,19 +7,13 @@ import shutil
 
 import pandas as pd
 import pytest
+from conftest import FIXTURE_TEXTS as TEXTS
 from conftest import _corpus
 
 import framescore
 from framescore import batch
 from framescore.inputs import Record
 from framescore.model import SUMMARY_FEATURES, FramingModel, make_pipeline
-
-TEXTS = [
-    "Heroic martyrs fell defending the land, the ministry said.",
-    "“The puppet regime must go,” protesters chanted, critics claimed.",
-    "The council approved the budget on Tuesday.",
-    "Radical left extremists slammed the bill, reportedly.",
-]
 
 
 @pytest.fixture(scope="module")

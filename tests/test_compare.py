@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURE_TEXTS as TEXTS
 
 from framescore.compare import compare_rows, norm_term, summary_counts
 from framescore.explain import explain
 from framescore.model import SUMMARY_FEATURES, FramingModel, make_pipeline
-
-TEXTS = [
-    "Heroic martyrs fell defending the land, the ministry said.",
-    "“The puppet regime must go,” protesters chanted, critics claimed.",
-    "The council approved the budget on Tuesday.",
-    "Radical left extremists slammed the bill, reportedly.",
-]
 
 
 @pytest.fixture(scope="module")
