@@ -20,6 +20,7 @@ from sklearn.preprocessing import normalize
 from sklearn.utils import estimator_checks
 
 from framescore import FramingFeatures, LexiconError
+from framescore import _ngrams as ngrams_module
 from framescore import features as features_module
 from framescore.lexicon import ATTRIBUTION_TYPES
 from framescore.text import VOICES, segment
@@ -656,11 +657,11 @@ def assert_ngram_block_is_tfidf_vectorizers(est: FramingFeatures, texts: list[st
 def test_word_code_memo_stays_bounded(lexicon_paths, monkeypatch):
     """A memo of word codes that has reached its size is left to the batch using it: the
     next batch starts an empty one, so memory stays bounded; counts stay the vectorizer's."""
-    monkeypatch.setattr(features_module, "_MEMO_SIZE", 3)
+    monkeypatch.setattr(ngrams_module, "_MEMO_SIZE", 3)
     monkeypatch.setattr(features_module, "_BLOCK_SENTENCES", 1)  # a batch per text
     est = ngram_model(lexicon_paths, (1, 2))
     counter = est._state().ngrams
-    first = counter.codes = features_module._WordCodes(counter.words)
+    first = counter.codes = ngrams_module.WordCodes(counter.words)
     texts = ["The militia held the ridge. It's anti-terror, x_y said.", "Café: the ridge held",
              "A ridge-top militia, the militia's ridge."]
     assert_ngram_block_is_tfidf_vectorizers(est, texts)
@@ -679,7 +680,7 @@ def test_threads_sharing_a_model_count_as_one(lexicon_paths, monkeypatch):
                       for _ in range(12)) + "." for _ in range(400)]
     alone = pickle.loads(pickle.dumps(ngram_model(lexicon_paths, (1, 2)))).transform(texts)
     shared = pickle.loads(pickle.dumps(ngram_model(lexicon_paths, (1, 2))))  # empty memo
-    monkeypatch.setattr(features_module, "_MEMO_SIZE", 20)
+    monkeypatch.setattr(ngrams_module, "_MEMO_SIZE", 20)
     monkeypatch.setattr(features_module, "_BLOCK_SENTENCES", 10)
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)  # switch threads as often as possible

@@ -17,10 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import framescore
-from framescore import text as text_module
+from framescore import furniture as furniture_module
 from framescore.explain import explain
+from framescore.furniture import FURNITURE_MAX_CHARS, furniture
 from framescore.render import render_html, render_text
-from framescore.text import FURNITURE_MAX_CHARS, furniture, segment
+from framescore.text import TOKEN_RE, segment
 
 FURNITURE = [
     # navigation
@@ -173,8 +174,8 @@ def _regex_only(line: str) -> str | None:
     """The furniture pattern itself, without furniture()'s first-word shortcut."""
     if len(line) > FURNITURE_MAX_CHARS:
         return None
-    m = text_module._FURNITURE_RE.fullmatch(line)
-    return None if m is None else text_module._FURNITURE_REASONS[m.lastgroup]
+    m = furniture_module._FURNITURE_RE.fullmatch(line)
+    return None if m is None else furniture_module._FURNITURE_REASONS[m.lastgroup]
 
 
 # --- the line classifier --------------------------------------------------------------------
@@ -201,6 +202,13 @@ def test_the_first_word_shortcut_gives_the_pattern_s_answer(line):
         assert got in (None, "navigation", "no words")  # a breadcrumb, a separator
     else:
         assert got == expected
+
+
+def test_furniture_counts_words_as_the_tokenizer_does():
+    """framescore.furniture imports no other framescore module, so it has its own copy of
+    the token pattern for the words of a breadcrumb's parts: the same pattern."""
+    assert furniture_module._WORD_RE.pattern == TOKEN_RE.pattern
+    assert furniture_module._WORD_RE.flags == TOKEN_RE.flags
 
 
 def test_long_lines_are_never_furniture():

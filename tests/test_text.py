@@ -6,22 +6,16 @@ import re
 import subprocess
 import sys
 
-import pandas as pd
 import pytest
-import regex
 from conftest import voices_of
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 from framescore import text as text_module
 from framescore.text import (
-    _PUNKT,
-    ABBREVIATIONS,
     TOKEN_RE,
     VOICES,
     Sentence,
-    _sentence_spans,
     find_quotes,
     find_title,
     normalize,
@@ -469,90 +463,7 @@ def test_segmentation_invariants(text):
 
 
 # --- fast paths give the reference's answers --------------------------------------------------
-
-SENTENCE_PIECES = ["The", "army", "said", "it", "U.S", "Mr", "Gen", "e.g", "J", "3", "0.5",
-                   ".", ".", ".", "?", "!", "...", '"', "'", "”", "“", "‘", "’", "«", "»", ")",
-                   "(", "]", ",", ";", ":", "--", " ", " ", " ", "  ", "\xa0", "\t", "\n",
-                   "\x1d", "café"]
-
-
-def plain_punkt() -> PunktSentenceTokenizer:
-    """Punkt with the project's abbreviations and no shortcut: the reference."""
-    params = PunktParameters()
-    params.abbrev_types = set(ABBREVIATIONS)
-    return PunktSentenceTokenizer(params)
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(SENTENCE_PIECES), min_size=1, max_size=30).map("".join))
-def test_sentence_spans_are_punkts(chunk):
-    chunk = chunk.strip()
-    assume(chunk)
-    assert _sentence_spans(chunk, 0, len(chunk)) == list(plain_punkt().span_tokenize(chunk))
-
-
-@settings(max_examples=1000, deadline=None)
-@given(st.sampled_from(["said", "U.S", "u.s.a", "Mr", "mr", "J", "No", "x.y", "Gen", "etc",
-                        "a", "it", "ab", "3", "2018", "1,000", "anti-war", "ex-gov", "x-y",
-                        "U.S-led", "x--y", "war-", "(war)", "war”", "wait?", ""]),
-       st.sampled_from([".", ". ", ".  ", ".\xa0", ".\n", ". .", '."', ".'", ".)", ".”", ".’",
-                        ".»", ".“", ".]", "? ", "! ", "?", "?”", "?\n"]),
-       st.sampled_from(["", "The", "the", "“The", "He's", "x", "Smith.", "A.B.", "it?", "-",
-                        ".x", "green,", "3", "ǅx", "éclair", "Éclair", ";", "the.”", "a?b"]),
-       st.sampled_from(["", " more", " Word."]))
-def test_punkt_shortcut_gives_punkts_answer(word, mark, following, rest):
-    context = word + mark + following + rest
-    assert _PUNKT.text_contains_sentbreak(context) == \
-        plain_punkt().text_contains_sentbreak(context)
-
-
-@settings(max_examples=1000, deadline=None)
-@given(st.sampled_from(["said", "U.S", "Mr", "x-gen", "J", "é", "_", "ǅ", "3", "0.5", ".5", "1,000",
-                        "4th", "##number##", "(war", "“war", "war”", ".", ""]),
-       st.sampled_from([".", ". ", ".\xa0", ".\n", ". .", "..", "...", '."', ".”", ".)", "?",
-                        "! ", "?”"]),
-       st.sampled_from(["", "The", "the", "3", ",", ";", "“The", "éclair", "Éclair", "ǅx", "-",
-                        "_x", "Smith.", "J.", "a?b"]),
-       st.sampled_from(["", " more", " Word.", "\nNext"]))
-def test_token_rules_give_punkts_answer(word, mark, following, rest):
-    """The untrained second pass written out (what the shortcut leaves to it) decides as
-    Punkt's annotation does."""
-    context = word + mark + following + rest
-    assert _PUNKT._tokens_contain_sentbreak(context) == \
-        plain_punkt().text_contains_sentbreak(context)
-
-
-def test_plain_text_pattern_takes_whitespace_as_nltks_does():
-    """Python's ``re`` runs NLTK's pattern of a possible break (on text without the
-    characters it excepts): the two engines take the same characters for whitespace, but
-    for those excepted."""
-    nltk_pattern = _PUNKT._lang_vars.period_context_re()
-    every_character = "".join(map(chr, range(sys.maxunicode + 1)))
-    ours = set(re.findall(r"\s", every_character))
-    engine = re if isinstance(nltk_pattern, re.Pattern) else regex  # NLTK >= 3.9.3: regex
-    nltks = set(engine.compile(r"\s", nltk_pattern.flags).findall(every_character))
-    differ = ours ^ nltks
-    assert differ <= set(text_module._PLAIN_TEXT_EXCEPTIONS)
-    assert text_module._PERIOD_CONTEXT_PLAIN.pattern == nltk_pattern.pattern
-
-
-def test_punkt_keeps_nltks_interface():
-    text = "Hello there. The U.S. army said so. Next one! (He left.) Then"
-    assert _PUNKT.tokenize(text) == plain_punkt().tokenize(text)
-    assert _PUNKT.span_tokenize(text, False) == list(plain_punkt().span_tokenize(text, False))
-
-
-def test_sentence_spans_are_punkts_on_news_text(shared_dir):
-    """Every paragraph of articles made of BABE sentences and WikiNPOV statements (in
-    paragraphs of one to four) splits as NLTK's own Punkt splits it."""
-    babe = pd.read_csv(shared_dir / "corpora" / "babe" / "final_labels_SG2.csv", sep=";")
-    wiki = pd.read_csv(shared_dir / "corpora" / "wikinpov" / "wikinpov_statements.csv")
-    texts = [t for t in [*babe["text"], *wiki["text"]] if isinstance(t, str) and t.strip()]
-    reference, k = plain_punkt(), 0
-    while k < len(texts):
-        chunk = " ".join(t.strip() for t in texts[k : k + 1 + k % 4])
-        k += 1 + k % 4
-        assert _sentence_spans(chunk, 0, len(chunk)) == list(reference.span_tokenize(chunk))
+# (Punkt's: tests/test_private_copies.py)
 
 
 @settings(max_examples=300, deadline=None)
