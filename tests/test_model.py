@@ -272,6 +272,18 @@ def test_cross_validate_metrics_and_groups(texts_labels):
     assert grouped["grouped"] is True and grouped["n"] == len(y)
 
 
+def test_cross_validate_reports_progress_once_per_fold(texts_labels, lexicon_paths):
+    texts, y = texts_labels
+    calls = []
+    metrics, _ = cross_validate(texts, y, cv=3, lexicons=[str(p) for p in lexicon_paths],
+                                thresholds=11, progress=lambda *args: calls.append(args))
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+    assert len(metrics["fold_thresholds"]) == 3
+    with pytest.raises(TypeError, match="nonsense"):  # before the first fold, not after it
+        cross_validate(texts, y, cv=3, nonsense=1, progress=lambda *args: calls.append(args))
+    assert len(calls) == 3
+
+
 @pytest.mark.slow
 def test_train_is_deterministic(texts_labels):
     texts, y = texts_labels

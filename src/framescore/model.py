@@ -1,5 +1,10 @@
 """The framing model: FramingFeatures → FramingClassifier, training, thresholds, scoring.
 
+:class:`FramingModel` is a scikit-learn classifier of texts (``fit``, ``predict_proba``,
+``predict`` at its tuned threshold, ``decision_function`` = the logit) with the research API
+(``score``, ``label``, the weights; :mod:`framescore.explain`) on top; :func:`train` fits one
+and also cross-validates it for its manifest.
+
 The model scores sentences; a text's logit is the same linear model applied to the mean of its
 sentence features, so ``logit = intercept + Σ weight × value`` holds exactly at every level and
 equals the mean of the sentence logits.
@@ -11,26 +16,32 @@ module, never the reverse).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import inspect
+import json
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.special import expit
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import (
     StratifiedGroupKFold,
     StratifiedKFold,
     TunedThresholdClassifierCV,
 )
 from sklearn.pipeline import Pipeline
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import column_or_1d
 
 from . import persist
 from .classifier import FramingClassifier, FramingPipeline
 from .features import BatchAnalysis, FramingFeatures, as_texts
-from .lexicon import ATTRIBUTION_TYPES
+from .lexicon import ATTRIBUTION_TYPES, default_paths, load_entries
 from .metrics import binary_metrics
-from .terms import learn_terms
+from .terms import SUBJECTIVE, learn_label_terms, learn_terms
 
 #: Settings of the shipped model, chosen on the transfer benchmark
 #: (benchmarks/transfer.py); ``framescore train`` uses them unless told otherwise.
@@ -39,6 +50,8 @@ DEFAULT_PARAMS = {"ngrams": False, "shares": False, "C": 1.0, "constrained": Tru
 TERM_PARAMS = {"min_marked": 2, "min_weight": 0.25}
 #: With groups (outlets, articles), a learned term must be marked in this many of them.
 GROUPS_MARKING = 3
+#: Settings of :func:`framescore.terms.learn_label_terms` when candidate words are given.
+LABEL_TERM_PARAMS = {"prior": 3.0, "min_texts": 2, "min_lean": 0.05}
 
 
 #: Summary columns of article-level scores: output column → feature (values are counts).
@@ -68,16 +81,266 @@ def sigmoid(z):
     return expit(z)
 
 
-@dataclass
-class FramingModel:
-    """A fitted pipeline with its decision thresholds (sentences; articles, when chosen on
-    article-level evidence) and manifest."""
+class _AcceptsFittedPipeline(type):
+    """The metaclass of :class:`FramingModel`: ``FramingModel(pipeline, threshold, manifest,
+    path, article_threshold)``, its constructor when it was a dataclass (framescore 0.1),
+    still makes a fitted model of a fitted pipeline (:meth:`FramingModel.from_pipeline`).
+    Keyword arguments alone, which is how scikit-learn makes estimators (``clone``), go to
+    ``__init__`` as usual."""
 
-    pipeline: Pipeline
-    threshold: float = 0.5
-    manifest: dict = field(default_factory=dict)
-    path: Path | None = None
-    article_threshold: float | None = None
+    def __call__(cls, *args, **kwargs):
+        if args or "pipeline" in kwargs:
+            return cls.from_pipeline(*args, **kwargs)
+        return super().__call__(**kwargs)
+
+    @property
+    def __signature__(cls) -> inspect.Signature:
+        """The class's signature is its ``__init__``'s (``inspect.signature``, ``help`` and
+        scikit-learn's checks would otherwise see ``__call__``'s ``*args, **kwargs``)."""
+        sig = inspect.signature(cls.__init__)
+        return sig.replace(parameters=list(sig.parameters.values())[1:])
+
+
+class FramingModel(ClassifierMixin, BaseEstimator, metaclass=_AcceptsFittedPipeline):
+    """The framing model as a scikit-learn classifier of texts, with the research API on top.
+
+    ``FramingModel(**params).fit(X, y)`` trains what :func:`train` trains (with
+    ``cv=0``): :class:`~framescore.features.FramingFeatures` → :class:`FramingClassifier`
+    with these parameters, and a decision threshold tuned for macro-F1 by inner
+    cross-validation. :func:`load` returns a fitted one. ``X`` is a 1-D sequence of texts
+    (list, tuple, array of str, pandas Series); ``y`` is 0 (neutral) and 1 (framed), or
+    False and True.
+
+    As a classifier (it works in ``clone``, ``Pipeline``, ``cross_val_score``,
+    ``GridSearchCV``):
+
+    - ``predict_proba(X)``: shape (n, 2), the probability of ``classes_[1]`` (framed) in
+      column 1, equal to :meth:`score`'s ``score``;
+    - ``decision_function(X)``: the logit, equal to :meth:`score`'s ``logit`` and to an
+      explanation's ``logit``;
+    - ``predict(X)``: ``classes_[1]`` where the probability is ``>= threshold``, the
+      *sentence-level* threshold that fit tuned (a model's ``article_threshold``, when it has
+      one, labels articles in :meth:`score` and the command line; ``fit`` does not choose
+      one). Empty or missing texts are a ValueError, as in :meth:`score`;
+    - ``score(X, y)``: the accuracy of ``predict`` (what ``cross_val_score`` uses unless
+      given ``scoring=``); ``score(X)`` without labels is the research API's table.
+
+    Parameters
+    ----------
+    lexicons, extra_lexicons, framing, voice, shares, length, ngrams, ngram_range, min_df,
+    max_features, ngram_weight, ngram_words
+        :class:`~framescore.features.FramingFeatures`'s. The defaults are those of the
+        shipped model (:data:`DEFAULT_PARAMS`): no n-grams, no shares.
+    learned_terms : sequence of (term, weight) pairs, or None
+        None: learned from ``spans`` when fit is given them (none otherwise); a sequence: these
+        terms, and none learned.
+    C, class_weight, constrained, exclude
+        :class:`~framescore.classifier.FramingClassifier`'s.
+    threshold_cv : int
+        Folds of the stratified cross-validation that tunes the threshold for macro-F1 (0:
+        no tuning, the threshold is 0.5).
+    thresholds : int
+        Candidate thresholds tried (as in scikit-learn's TunedThresholdClassifierCV).
+    random_state : int or None
+        Seed of the threshold-tuning splits (``train``'s ``seed``).
+
+    Fitted attributes: ``pipeline_`` (features → classifier), ``threshold_``,
+    ``article_threshold_`` (None after fit), ``classes_``, ``manifest_`` (what fit knows of
+    its training: params, sizes, learned terms) and ``path_`` (the model directory it was
+    loaded from or saved to, else None); ``pipeline``, ``threshold``, ``article_threshold``,
+    ``manifest`` and ``path`` are their names in the research API.
+    """
+
+    def __init__(self, *, lexicons=None, extra_lexicons=(), learned_terms=None, framing=True,
+                 voice=True, shares=False, length=False, ngrams=False, ngram_range=(1, 2),
+                 min_df=1, max_features=100_000, ngram_weight=1.0, ngram_words="content",
+                 C=1.0, class_weight="balanced", constrained=True, exclude=(),
+                 threshold_cv=3, thresholds=91, random_state=42):
+        self.lexicons = lexicons
+        self.extra_lexicons = extra_lexicons
+        self.learned_terms = learned_terms
+        self.framing = framing
+        self.voice = voice
+        self.shares = shares
+        self.length = length
+        self.ngrams = ngrams
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_features = max_features
+        self.ngram_weight = ngram_weight
+        self.ngram_words = ngram_words
+        self.C = C
+        self.class_weight = class_weight
+        self.constrained = constrained
+        self.exclude = exclude
+        self.threshold_cv = threshold_cv
+        self.thresholds = thresholds
+        self.random_state = random_state
+
+    # --- a fitted model of a fitted pipeline ----------------------------------------------------
+
+    @classmethod
+    def from_pipeline(cls, pipeline: Pipeline, threshold: float = 0.5,
+                      manifest: dict | None = None, path: str | Path | None = None,
+                      article_threshold: float | None = None) -> FramingModel:
+        """A fitted model of a fitted FramingFeatures → FramingClassifier ``pipeline``
+        (:func:`make_pipeline`), with its thresholds, manifest and directory. Its parameters
+        are the pipeline's, so that ``clone`` of it trains the same kind of model anew."""
+        features, clf = pipeline.steps[0][1], pipeline.steps[-1][1]
+        names = cls._get_param_names()
+        params = {k: v for step in (features, clf) for k, v in step.get_params().items()
+                  if k in names}
+        model = cls(**params)
+        model._set_fitted(pipeline, threshold, manifest or {}, path, article_threshold,
+                          getattr(clf, "classes_", np.array([0, 1])))
+        return model
+
+    def _set_fitted(self, pipeline, threshold, manifest, path, article_threshold,
+                    classes) -> None:
+        self.pipeline_ = pipeline
+        self.threshold_ = float(threshold)
+        self.article_threshold_ = None if article_threshold is None else float(
+            article_threshold)
+        self.manifest_ = manifest
+        self.path_ = None if path is None else Path(path)
+        self.classes_ = np.asarray(classes)
+        self._forget_derived()
+
+    def _forget_derived(self) -> None:
+        for name in ("feature_names", "_summary_columns"):  # the cached properties
+            self.__dict__.pop(name, None)
+
+    def _fitted(self, name: str):
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            raise NotFittedError(f"this FramingModel is not fitted yet (no {name}): call fit, "
+                                 "or get a fitted one from framescore.load()") from None
+
+    # --- scikit-learn: fit, predict_proba, predict, decision_function -------------------------
+
+    def fit(self, X, y, *, spans=None, groups=None, candidates=None) -> FramingModel:
+        """Fit on texts ``X`` with 0/1 labels ``y``. When ``learned_terms`` is None, terms are
+        learned: from ``spans`` (annotated character spans of loaded language, one list per
+        text; with ``groups``, e.g. outlets, a term must be marked in
+        :data:`GROUPS_MARKING` of them), and from ``candidates`` (words such as a
+        subjectivity lexicon's): those whose texts lean framed become the category
+        ``learned_subjective`` (:func:`framescore.terms.learn_label_terms`)."""
+        if y is None:
+            raise ValueError("FramingModel requires y to be passed, but the target y is None")
+        labels = column_or_1d(y, warn=True)  # a column vector is taken, with a warning
+        check_classification_targets(labels)  # continuous targets: 'Unknown label type'
+        if type_of_target(labels) != "binary":
+            raise ValueError("Only binary classification is supported: labels are 0 (neutral) "
+                             f"and 1 (framed), and these are {type_of_target(labels)}")
+        target = _binary_labels(labels)
+        classes = np.unique(labels)
+        if len(classes) != 2:
+            raise ValueError("training needs both classes (0 = neutral, 1 = framed); got "
+                             f"only class {classes.tolist()}")
+        texts = as_texts(X)
+        if len(labels) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
+        spans = _check_spans(spans, len(texts))
+        if groups is not None and len(groups) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(groups)} groups")
+        cv = self.threshold_cv or 0
+        if cv == 1 or cv < 0:
+            raise ValueError(f"threshold_cv must be 0 (no tuning) or at least 2, not {cv}")
+        params = self._pipeline_params()
+        if self.learned_terms is not None:
+            params["learned_terms"] = tuple(self.learned_terms)
+        params = _with_terms(params, texts, spans, groups)
+        if candidates is not None and self.learned_terms is None:
+            params["learned_terms"] = (*params.get("learned_terms", ()),
+                                       *_label_terms(params, texts, target, candidates))
+        texts = np.asarray(texts, dtype=object)
+        if cv:
+            tuned = _tuned(params, self.random_state, cv, self.thresholds).fit(texts, target)
+            pipeline, threshold = tuned.estimator_, float(tuned.best_threshold_)
+        else:
+            pipeline, threshold = make_pipeline(**params).fit(texts, target), 0.5
+        manifest = {"params": {k: _json_safe(v) for k, v in self.get_params().items()
+                               if k != "learned_terms"
+                               and (k in DEFAULT_PARAMS or not _is_default(self, k))},
+                    "n_train": len(target), "n_framed": int(target.sum()),
+                    "n_learned_terms": len(params.get("learned_terms", ()))}
+        self._set_fitted(pipeline, threshold, manifest, None, None, classes)
+        return self
+
+    def _pipeline_params(self) -> dict:
+        """The parameters of :func:`make_pipeline`: all but the threshold tuning's."""
+        return {k: v for k, v in self.get_params().items()
+                if k not in ("learned_terms", "threshold_cv", "thresholds", "random_state")}
+
+    def decision_function(self, X) -> np.ndarray:
+        """The logit of each text (:meth:`score`'s ``logit``), shape (n,)."""
+        self._fitted("pipeline_")
+        return self.logits(_checked_texts(X))
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Probabilities of ``classes_``, shape (n, 2): column 1 is :meth:`score`'s
+        ``score``, the probability of framed."""
+        p = sigmoid(self.decision_function(X))
+        return np.column_stack([1.0 - p, p])
+
+    def predict(self, X) -> np.ndarray:
+        """``classes_[1]`` (framed) where the probability is at least :attr:`threshold`, the
+        sentence-level threshold (see the class docstring), else ``classes_[0]``."""
+        framed = self.predict_proba(X)[:, 1] >= self.threshold
+        return self.classes_[framed.astype(int)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False  # a 1-D sequence of texts
+        tags.input_tags.string = True
+        tags.classifier_tags.multi_class = False
+        return tags
+
+    # --- the research API ---------------------------------------------------------------------
+
+    @property
+    def pipeline(self) -> Pipeline:
+        return self._fitted("pipeline_")
+
+    @pipeline.setter
+    def pipeline(self, value: Pipeline) -> None:
+        self.pipeline_ = value
+        self._forget_derived()
+
+    @property
+    def threshold(self) -> float:
+        """The decision threshold of sentences (of articles too unless the model has an
+        ``article_threshold``)."""
+        return self._fitted("threshold_")
+
+    @threshold.setter
+    def threshold(self, value: float) -> None:
+        self.threshold_ = float(value)
+
+    @property
+    def article_threshold(self) -> float | None:
+        return self._fitted("article_threshold_")
+
+    @article_threshold.setter
+    def article_threshold(self, value: float | None) -> None:
+        self.article_threshold_ = None if value is None else float(value)
+
+    @property
+    def manifest(self) -> dict:
+        return self._fitted("manifest_")
+
+    @manifest.setter
+    def manifest(self, value: dict) -> None:
+        self.manifest_ = value
+
+    @property
+    def path(self) -> Path | None:
+        return self._fitted("path_")
+
+    @path.setter
+    def path(self, value: str | Path | None) -> None:
+        self.path_ = None if value is None else Path(value)
 
     @property
     def features(self) -> FramingFeatures:
@@ -93,7 +356,7 @@ class FramingModel:
 
     @cached_property
     def feature_names(self) -> np.ndarray:
-        """Names of the model's features (computed once: a fitted model does not change)."""
+        """Names of the model's features (computed once per fitted pipeline)."""
         return self.features.get_feature_names_out()
 
     @cached_property
@@ -116,7 +379,8 @@ class FramingModel:
     def label(self, scores, level: str = "article") -> np.ndarray:
         return np.where(np.asarray(scores) >= self.threshold_for(level), "framed", "neutral")
 
-    def score(self, texts, level: str = "article", on_empty: str = "raise") -> pd.DataFrame:
+    def score(self, X, y=None, sample_weight=None, *, level: str = "article",
+              on_empty: str = "raise"):
         """Score texts: a DataFrame with ``score`` (probability of framed), ``label``, ``logit``.
 
         At article level it also has ``sentences`` and the summary counts
@@ -128,32 +392,17 @@ class FramingModel:
         score: by default (``on_empty="raise"``) it is a ValueError naming the positions of
         all such texts, as the command line refuses them. ``on_empty="score"`` scores each as
         a text without features (a missing one as ""): its logit is the intercept.
+
+        With labels ``y``, it is scikit-learn's ``score(X, y, sample_weight)`` instead: the
+        accuracy of :meth:`predict` (a float), which ``cross_val_score`` uses by default.
         """
+        if isinstance(y, str):  # score(texts, "sentence"), the level given by position
+            level, y = y, None
+        if y is not None:
+            return ClassifierMixin.score(self, X, y, sample_weight=sample_weight)
         if level not in ("article", "sentence"):
             raise ValueError(f"level must be 'article' or 'sentence', not {level!r}")
-        if on_empty not in ("raise", "score"):
-            raise ValueError(f"on_empty must be 'raise' or 'score', not {on_empty!r}")
-        # (a single string, or an array that is not 1-D, is refused by as_texts below)
-        if not isinstance(texts, str) and getattr(texts, "ndim", 1) == 1:
-            if not hasattr(texts, "__len__"):
-                texts = list(texts)  # an iterator can be read only once
-
-            def missing(t) -> bool:
-                return t is None or t is pd.NA or (isinstance(t, float) and t != t)
-
-            bad = [i for i, t in enumerate(texts)
-                   if (not t.strip() if isinstance(t, str) else missing(t))]
-            if bad and on_empty == "raise":
-                where = ", ".join(map(str, bad[:10])) + (f" and {len(bad) - 10} more"
-                                                         if len(bad) > 10 else "")
-                raise ValueError(
-                    f"{len(bad)} of {len(texts)} texts are empty or missing (None, NaN or "
-                    f"only whitespace), at position{'s' if len(bad) > 1 else ''} {where}; "
-                    "drop them first, or pass on_empty='score' to score each as a text "
-                    "without features")
-            if bad:
-                texts = ["" if missing(t) else t for t in texts]
-        batch = self.features.analyze_many(texts, spans=False)
+        batch = self.features.analyze_many(_checked_texts(X, on_empty), spans=False)
         if level == "article":
             return self.article_frame(batch)
         return self.sentence_frame(batch)
@@ -191,13 +440,55 @@ class FramingModel:
         return persist.save(self, path, card=card, **manifest)
 
 
+def _checked_texts(texts, on_empty: str = "raise"):
+    """``texts``, with the empty, whitespace-only and missing (None, NaN, ``pd.NA``) ones
+    refused: a ValueError naming their positions (``on_empty="raise"``), or kept as texts
+    without features, a missing one as "" (``on_empty="score"``). (A single string, or an
+    array that is not 1-D, is left for :func:`~framescore.features.as_texts` to refuse.)"""
+    if on_empty not in ("raise", "score"):
+        raise ValueError(f"on_empty must be 'raise' or 'score', not {on_empty!r}")
+    if isinstance(texts, str) or getattr(texts, "ndim", 1) != 1:
+        return texts
+    if not hasattr(texts, "__len__"):
+        texts = list(texts)  # an iterator can be read only once
+
+    def missing(t) -> bool:
+        return t is None or t is pd.NA or (isinstance(t, float) and t != t)
+
+    bad = [i for i, t in enumerate(texts) if (not t.strip() if isinstance(t, str) else missing(t))]
+    if bad and on_empty == "raise":
+        where = ", ".join(map(str, bad[:10])) + (f" and {len(bad) - 10} more"
+                                                 if len(bad) > 10 else "")
+        raise ValueError(
+            f"{len(bad)} of {len(texts)} texts are empty or missing (None, NaN or only "
+            f"whitespace), at position{'s' if len(bad) > 1 else ''} {where}; drop them first, "
+            "or pass on_empty='score' to score each as a text without features")
+    if bad:
+        texts = ["" if missing(t) else t for t in texts]
+    return texts
+
+
+def _json_safe(value):
+    """``value`` when JSON can hold it (a manifest is JSON), else its repr."""
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return repr(value)
+    return value
+
+
+def _is_default(estimator: BaseEstimator, name: str) -> bool:
+    """Whether ``estimator``'s parameter ``name`` has its constructor's default value."""
+    default = inspect.signature(type(estimator).__init__).parameters[name].default
+    return repr(getattr(estimator, name)) == repr(default)
+
+
 def load(path: str | Path | None = None) -> FramingModel:
     """Load a model directory (the shipped default model when ``path`` is None), verified
     (:func:`framescore.persist.read`)."""
     pipeline, manifest, path = persist.read(path)
-    article_threshold = manifest.get("article_threshold")
-    return FramingModel(pipeline, float(manifest["threshold"]), manifest, path,
-                        None if article_threshold is None else float(article_threshold))
+    return FramingModel.from_pipeline(pipeline, float(manifest["threshold"]), manifest, path,
+                                      manifest.get("article_threshold"))
 
 
 def _binary_labels(labels) -> np.ndarray:
@@ -227,23 +518,39 @@ def _with_terms(params: dict, texts, spans, groups=None, rows=None) -> dict:
                                                          groups=groups, **settings))}
 
 
+def _label_terms(params: dict, texts, y, candidates) -> list[tuple[str, float, str]]:
+    """Candidate words whose texts lean framed, as learned terms of the category
+    :data:`~framescore.terms.SUBJECTIVE` (each match counts 1), leaving out the words of the
+    lexicons in force and the terms learned already."""
+    paths = [*(default_paths() if params.get("lexicons") is None else params["lexicons"]),
+             *params.get("extra_lexicons", ())]
+    exclude = [e.term for p in paths for e in load_entries(p)]
+    exclude += [t[0] for t in params.get("learned_terms", ())]
+    return [(w, 1.0, SUBJECTIVE) for w, _ in learn_label_terms(
+        texts, y, candidates, exclude=exclude, **LABEL_TERM_PARAMS)]
+
+
 def _check_spans(spans, n: int):
     if spans is not None and len(spans) != n:
         raise ValueError(f"{n} texts but {len(spans)} span lists")
     return None if spans is None else list(spans)
 
 
-def cross_validate(texts, y, *, groups=None, spans=None, cv: int = 5, seed: int = 42,
+def cross_validate(texts, y, *, groups=None, spans=None, candidates=None, cv: int = 5,
+                   seed: int = 42, progress: Callable[[int, int], object] | None = None,
                    **params) -> tuple[dict, np.ndarray]:
     """Out-of-fold probabilities and metrics; each fold picks its threshold on its own training
     data (inner 3-fold CV maximizing macro-F1), so the reported macro-F1 is not tuned on the
     test folds. ``groups`` (e.g. outlets) keeps a group on one side of every split. With
     ``spans`` (annotated character spans, one list per text) each fold learns its terms from
-    its own training part only."""
+    its own training part only, as it does from ``candidates``. ``params`` are
+    :class:`FramingModel`'s; ``progress``, when
+    given, is called after each fold with the number of folds done and ``cv``."""
     texts = np.asarray(as_texts(texts), dtype=object)
     y = _binary_labels(y)
     spans = _check_spans(spans, len(y))
     params = {**DEFAULT_PARAMS, **params}
+    FramingModel(**params)  # unknown parameters fail now, not after the first fold
     if groups is None:
         splits = StratifiedKFold(cv, shuffle=True, random_state=seed).split(texts, y)
     else:
@@ -251,35 +558,45 @@ def cross_validate(texts, y, *, groups=None, spans=None, cv: int = 5, seed: int 
     proba = np.zeros(len(y))
     pred = np.zeros(len(y), dtype=int)
     thresholds = []
-    for train_idx, test_idx in splits:
-        fold_params = _with_terms(params, texts, spans, groups, train_idx)
-        tuned = _tuned(fold_params, seed).fit(texts[train_idx], y[train_idx])
-        proba[test_idx] = tuned.estimator_.predict_proba(texts[test_idx])[:, 1]
-        pred[test_idx] = proba[test_idx] >= tuned.best_threshold_
-        thresholds.append(float(tuned.best_threshold_))
+    for done, (train_idx, test_idx) in enumerate(splits, start=1):
+        model = FramingModel(random_state=seed, **params).fit(
+            texts[train_idx], y[train_idx],
+            spans=None if spans is None else [spans[i] for i in train_idx],
+            groups=None if groups is None else [groups[i] for i in train_idx],
+            candidates=candidates)
+        proba[test_idx] = model.predict_proba(texts[test_idx])[:, 1]
+        pred[test_idx] = proba[test_idx] >= model.threshold
+        thresholds.append(model.threshold)
+        if progress is not None:
+            progress(done, cv)
     metrics = binary_metrics(y, proba, threshold=None, pred=pred)
     metrics.update(cv=cv, grouped=groups is not None, seed=seed, fold_thresholds=thresholds)
     return metrics, proba
 
 
-def _tuned(params: dict, seed: int) -> TunedThresholdClassifierCV:
+def _tuned(params: dict, seed, cv: int = 3, thresholds=91) -> TunedThresholdClassifierCV:
     return TunedThresholdClassifierCV(
         make_pipeline(**params), scoring="f1_macro", response_method="predict_proba",
-        cv=StratifiedKFold(3, shuffle=True, random_state=seed), thresholds=91,
+        cv=StratifiedKFold(cv, shuffle=True, random_state=seed), thresholds=thresholds,
     )
 
 
-def train(texts, labels, *, groups=None, spans=None, cv: int = 5, seed: int = 42,
-          **params) -> FramingModel:
+def train(texts, labels, *, groups=None, spans=None, candidates=None, cv: int = 5,
+          seed: int = 42, **params) -> FramingModel:
     """Train a model on ``texts`` with binary ``labels`` (1 = framed); ``params`` (feature
-    settings, ``C`` and ``constrained``) override :data:`DEFAULT_PARAMS`. With ``spans``
+    settings, ``C`` and ``constrained``: :class:`FramingModel`'s parameters) override
+    :data:`DEFAULT_PARAMS`. With ``spans``
     (annotated character spans of loaded language, one list per text, e.g. from
     :func:`framescore.terms.word_spans`) the model also learns term weights from them. ``groups``
     (e.g. outlets) keep each group on one side of every CV split, and a learned term must be
-    marked in texts of :data:`GROUPS_MARKING` groups or more.
+    marked in texts of :data:`GROUPS_MARKING` groups or more. ``candidates`` (words such as
+    a subjectivity lexicon's) add the category ``learned_subjective``: those that lean
+    towards framed texts (:meth:`FramingModel.fit`).
 
     Runs ``cv``-fold cross-validation for the reported metrics (``cv=0`` skips it), then fits
-    the final pipeline on all data with a threshold tuned by inner cross-validation.
+    the final model on all data with a threshold tuned by inner cross-validation:
+    ``FramingModel(random_state=seed, **params).fit(texts, labels, spans=spans,
+    groups=groups)``, with the metrics in its manifest.
     """
     texts = as_texts(texts)
     y = _binary_labels(labels)
@@ -287,14 +604,15 @@ def train(texts, labels, *, groups=None, spans=None, cv: int = 5, seed: int = 42
     if set(np.unique(y)) != {0, 1}:
         raise ValueError("training needs both classes (0 = neutral, 1 = framed)")
     params = {**DEFAULT_PARAMS, **params}
+    model = FramingModel(random_state=seed, **params)  # unknown parameters fail before the CV
     manifest: dict = {"params": params, "n_train": len(y), "n_framed": int(y.sum())}
     if cv:
-        manifest["cv_metrics"], _ = cross_validate(texts, y, groups=groups, spans=spans, cv=cv,
-                                                   seed=seed, **params)
-    params = _with_terms(params, texts, spans, groups)
-    manifest["n_learned_terms"] = len(params.get("learned_terms", ()))
-    tuned = _tuned(params, seed).fit(np.asarray(texts, dtype=object), y)
-    return FramingModel(tuned.estimator_, float(tuned.best_threshold_), manifest)
+        manifest["cv_metrics"], _ = cross_validate(texts, y, groups=groups, spans=spans,
+                                                   candidates=candidates, cv=cv, seed=seed,
+                                                   **params)
+    model.fit(texts, labels, spans=spans, groups=groups, candidates=candidates)
+    model.manifest = {**manifest, "n_learned_terms": model.manifest["n_learned_terms"]}
+    return model
 
 
 def evaluate(model: FramingModel, texts, labels, *, data_sha256: str | None = None

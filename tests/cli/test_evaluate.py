@@ -54,3 +54,35 @@ def test_evaluate_on_the_training_data_warns_and_says_so(runner, tmp_path, label
     r = invoke(runner, ["evaluate", other, *args])
     assert json.loads(r.stdout)["trained_on_this_data"] is False
     assert "warning" not in r.stderr
+
+
+def test_evaluate_cv_shows_progress_per_fold_on_a_terminal_only(runner, labeled_csv, cli_lexicons,
+                                                                monkeypatch):
+    import click.testing
+
+    from framescore import model as fm
+
+    real = fm.cross_validate
+    folds = []
+
+    def quick(*args, progress=None, **kwargs):  # quicker folds: a small lexicon, a coarse grid
+        def counted(done, total):
+            folds.append((done, total))
+            progress(done, total)
+
+        return real(*args, progress=counted, thresholds=11,
+                    lexicons=[str(p) for p in cli_lexicons], **kwargs)
+
+    monkeypatch.setattr(fm, "cross_validate", quick)
+    args = ["evaluate", labeled_csv, "--text-col", "sentence", "--positive", "framed",
+            "--negative", "plain", "--cv", "2", "--format", "json"]
+    r = invoke(runner, args)  # stderr is not a terminal here
+    quiet_bar = r.stderr.splitlines()  # the log lines, and no bar
+    assert quiet_bar[-1] == "cross-validating (2 folds)..." and len(quiet_bar) == 2
+    assert folds == [(1, 2), (2, 2)]
+    monkeypatch.setattr(click.testing._NamedTextIOWrapper, "isatty", lambda self: True)
+    r = invoke(runner, args)
+    assert r.stderr.startswith("\n".join(quiet_bar))
+    assert "2/2" in r.stderr and "folds" in r.stderr and "2/2" not in r.stdout
+    assert json.loads(r.stdout)["cv"] == 2
+    assert invoke(runner, ["-q", *args]).stderr == ""

@@ -19,6 +19,7 @@ from .common import (
     load_model,
     metrics_text,
     model_option,
+    progress,
     sklearn_errors,
     warn,
 )
@@ -43,7 +44,8 @@ def command(ctx, data, text_col, label_col, positive, negative, group_col, sep, 
     """Measure a model on labeled data: cross-validated (--cv K) or held-out (--model DIR).
 
     With --cv K, a model with the given feature options is cross-validated on DATA (each
-    fold tunes its threshold on its own training part). With --model DIR (or
+    fold tunes its threshold on its own training part; a bar of the folds done shows on
+    a terminal). With --model DIR (or
     $FRAMESCORE_MODEL), that model scores DATA as held-out data at its own threshold.
     Reports macro_f1, accuracy, roc_auc, pr_auc, brier, ece and the confusion matrix.
 
@@ -69,9 +71,12 @@ def command(ctx, data, text_col, label_col, positive, negative, group_col, sep, 
         params = feature_params(lexicons, ngrams, voice, C, min_df)
         check_enough(data, labeled, cv)
         info(f"cross-validating ({cv} folds)...")
-        with sklearn_errors(data):
+        # a bar of folds done, on a terminal only (off with -q): progress() decides
+        with sklearn_errors(data), progress("folds") as bar:
+            bar.reset(total=cv)
             metrics, proba = cross_validate(labeled.texts, labeled.y, groups=labeled.groups,
-                                            cv=cv, seed=seed, **params)
+                                            cv=cv, seed=seed, progress=lambda *_: bar.update(),
+                                            **params)
         metrics["mode"] = "cv"
     else:
         model = load_model(model_dir)
