@@ -118,4 +118,54 @@ def test_workers_score_with_the_parents_model(model_dir, tmp_path):
     with batch.worker_pool(model, 2) as pool:
         (got,) = pool.starting.result().submit(batch._worker_score, texts, "article",
                                                ()).result()
-    pd.testing.assert_frame_equal(got, model.score(texts))
+    assert got["looks_english"].tolist() == [True, True]
+    pd.testing.assert_frame_equal(got.drop(columns="looks_english"), model.score(texts))
+
+
+# --- the columns chunked scoring adds: looks_english, lexicons -----------------------------
+
+GERMAN = "Die Regierung hat am Dienstag neue Maßnahmen gegen die hohen Preise beschlossen."
+
+
+@pytest.mark.parametrize("level", ["article", "sentence"])
+def test_scored_records_say_which_texts_look_english(models, level):
+    """Each scored row has ``looks_english`` (at sentence level, its whole text's), the
+    chunk counts the records that do not look English once each, and the declared record
+    columns are what is added."""
+    model = models[0]
+    texts = [TEXTS[0], GERMAN + " " + GERMAN, TEXTS[2]]
+    records = [Record("t", k, None, t) for k, t in enumerate(texts)]
+    (part,) = batch.score_records([records], model, level=level, meta={"row": "int"},
+                                  lexicons="model:abc;mine.csv:def")
+    assert part.not_english == 1
+    frame = part.scores
+    expected = {0: True, 1: False, 2: True}
+    assert frame["looks_english"].tolist() == [expected[r] for r in frame["row"]]
+    if level == "sentence":
+        assert (frame["row"] == 1).sum() == 2  # both German sentences are flagged
+    assert set(frame["lexicons"]) == {"model:abc;mine.csv:def"}
+    declared = {**batch.score_columns(model, level), **batch.record_columns(lexicons=True)}
+    assert set(declared) <= set(frame.columns) | {"text"}
+    assert batch.record_columns() == {"looks_english": "bool"}
+    (plain,) = batch.score_records([records], model, level=level)
+    assert "lexicons" not in plain.scores.columns
+
+
+def test_scores_with_looks_english_are_written_as_booleans(models, tmp_path):
+    """``looks_english`` is a bool column: JSON true/false, a Parquet boolean."""
+    import io
+    import json
+
+    from framescore.writers import RecordWriter
+
+    records = [Record("t", k, None, t) for k, t in enumerate([TEXTS[0], GERMAN])]
+    (part,) = batch.score_records([records], models[0], meta={"row": "int"})
+    columns = {"row": "int", **batch.score_columns(models[0]), **batch.record_columns()}
+    buf = io.StringIO()
+    with RecordWriter("jsonl", columns, stream=buf) as writer:
+        writer.write(part.scores)
+    assert [json.loads(line)["looks_english"] for line in buf.getvalue().splitlines()] == [
+        True, False]
+    with RecordWriter("parquet", columns, path=tmp_path / "s.parquet") as writer:
+        writer.write(part.scores)
+    assert pd.read_parquet(tmp_path / "s.parquet")["looks_english"].tolist() == [True, False]

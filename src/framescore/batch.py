@@ -3,7 +3,8 @@
 - :func:`scores_with` scores a list of texts, with the explanation tables asked for beside the
   scores, in one pass; :func:`score_columns` and :data:`TABLE_COLUMNS` declare the columns (and
   their kinds) of what it returns, for writers that need a schema before the first row.
-- :func:`scored_chunks` scores chunks of records in input order: here, in the worker
+- :func:`scored_chunks` scores chunks of records in input order (each row with
+  ``looks_english``, :data:`RECORD_COLUMNS`): here, in the worker
   processes of :func:`worker_pool` (a fork server, each worker with a copy of the model), or
   on a Dask cluster; a bounded number of chunks is in flight, so memory stays flat however
   long the input is.
@@ -25,10 +26,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from .explain import explain_many
 from .inputs import TABLE_KINDS
+from .language import looks_english_many
 from .model import SUMMARY_FEATURES, FramingModel, load
 
 if TYPE_CHECKING:
@@ -73,6 +76,21 @@ def score_columns(model: FramingModel, level: str = "article") -> dict[str, str]
     return {"score": "float", "label": "string", "logit": "float", "sentences": "int",
             **{column: "int" for column, feature in SUMMARY_FEATURES.items()
                if feature in names}}
+
+
+#: The columns chunked scoring (:func:`scored_chunks`, :func:`score_records`) adds after
+#: :func:`score_columns`: whether the row's text looks like English
+#: (:func:`framescore.language.looks_english`; at sentence level, the whole text's), and, when
+#: lexicons were added at scoring time, ``lexicons`` (:func:`framescore.overlay.lexicons_tag`:
+#: ``model:<sha256>;<file>:<sha256>``).
+RECORD_COLUMNS = {"looks_english": "bool"}
+LEXICONS_COLUMN = {"lexicons": "string"}
+
+
+def record_columns(lexicons: bool = False) -> dict[str, str]:
+    """The columns :func:`score_records` adds after :func:`score_columns` (with ``lexicons``
+    when it is given lexicons)."""
+    return {**RECORD_COLUMNS, **(LEXICONS_COLUMN if lexicons else {})}
 
 
 #: The columns of each explanation table of :func:`scores_with` (without ``text_index``).
@@ -139,38 +157,54 @@ def with_meta(frame: pd.DataFrame, records: list[Record], meta: dict[str, str],
 class Scored:
     """A chunk of records, scored: its records with text (``valid``) and without (``bad``,
     each with its reason), the scores of the valid ones and the explanation tables asked
-    for, with the ``meta`` (and ``keep``) columns first (None when none has text)."""
+    for, with the ``meta`` (and ``keep``) columns first (None when none has text), and how
+    many of the valid records do not look like English."""
 
     records: list[Record]
     valid: list[Record]
     bad: list[Record]
     scores: pd.DataFrame | None
     tables: list[pd.DataFrame]
+    not_english: int = 0
 
 
 def score_records(chunks: Iterable[list[Record]], model: FramingModel, *, level: str = "article",
                   meta: dict[str, str] | None = None, keep: tuple[str, ...] = (),
-                  tables: tuple[str, ...] = (), pool=None, scheduler: str | None = None
-                  ) -> Iterator[Scored]:
+                  tables: tuple[str, ...] = (), pool=None, scheduler: str | None = None,
+                  lexicons: str | None = None) -> Iterator[Scored]:
     """Score chunks of records (:func:`scored_chunks`) and tie each row to its record: the
     ``meta`` columns (:func:`meta_columns`), the ``keep`` columns of its record, and at
-    sentence level the sentence's text; in input order, chunk by chunk."""
+    sentence level the sentence's text; with ``lexicons`` (the lexicons in force, as
+    :func:`framescore.overlay.lexicons_tag` writes them), a ``lexicons`` column of that value;
+    in input order, chunk by chunk."""
     meta = meta or {}
     for chunk, scored in scored_chunks(chunks, model, level, pool, scheduler, tuple(tables)):
         valid = [r for r in chunk if r.text is not None]
         bad = [r for r in chunk if r.text is None]
-        frame, explained = None, []
+        frame, explained, not_english = None, [], 0
         if scored is not None:
             frame, *rest = scored
+            flagged = ~frame["looks_english"].to_numpy(dtype=bool)
+            not_english = (len(set(frame["text_index"].to_numpy()[flagged].tolist()))
+                           if "text_index" in frame.columns else int(flagged.sum()))
             frame = with_meta(frame, valid, meta, keep)
+            if lexicons is not None:
+                frame["lexicons"] = lexicons
             explained = [with_meta(table, valid, meta) for table in rest]
-        yield Scored(chunk, valid, bad, frame, explained)
+        yield Scored(chunk, valid, bad, frame, explained, not_english)
 
 
 def _score_texts(model: FramingModel, texts: list[str], level: str,
                  tables: tuple[str, ...]) -> tuple[pd.DataFrame, ...] | None:
-    """:func:`scores_with` of ``texts``, or None when there are none."""
-    return scores_with(model, texts, level, tables) if texts else None
+    """:func:`scores_with` of ``texts``, its scores with ``looks_english``
+    (:data:`RECORD_COLUMNS`), or None when there are none."""
+    if not texts:
+        return None
+    scores, *rest = scores_with(model, texts, level, tables)
+    english = np.asarray(looks_english_many(texts), dtype=bool)
+    scores["looks_english"] = (english[scores["text_index"].to_numpy()]
+                               if "text_index" in scores.columns else english)
+    return (scores, *rest)
 
 
 # --- chunks, here or in worker processes --------------------------------------------------------
@@ -180,7 +214,8 @@ def scored_chunks(chunks: Iterable[list[Record]], model: FramingModel, level: st
                   scheduler: str | None = None, tables: tuple[str, ...] = ()
                   ) -> Iterator[tuple[list[Record], tuple | None]]:
     """(chunk, None or (scores, *tables) of its records that have text), in input order;
-    ``tables`` names the explanation tables wanted beside the scores (:func:`scores_with`).
+    ``tables`` names the explanation tables wanted beside the scores (:func:`scores_with`);
+    the scores have ``looks_english`` too (:data:`RECORD_COLUMNS`).
     With ``pool`` (from :func:`worker_pool`) the chunks are scored in worker processes, with
     ``scheduler`` (an address) on a Dask cluster; either way a bounded number of chunks is in
     flight, so memory stays flat however long the input is."""

@@ -44,8 +44,9 @@ def summary_counts(spans: list[dict]) -> Counter[str]:
 def compare_rows(named_texts: list[tuple[str, str]], model: FramingModel) -> list[dict]:
     """One dict per ``(name, text)``: its score, label and logit, the counts of its spans
     (:func:`summary_counts`: loaded terms in its own voice, narrator and headline, and quoted
-    or reported; attributed claims; each attribution type; scare quotes), its loaded terms,
-    and the loaded terms none of the others use (``unique_loaded_terms``)."""
+    or reported; attributed claims; each attribution type; scare quotes), whether it looks
+    like English (``looks_english``), its loaded terms, and the loaded terms none of the
+    others use (``unique_loaded_terms``)."""
     rows = []
     for name, text in named_texts:
         expl = explain(model, text, counterfactuals=False)
@@ -61,6 +62,7 @@ def compare_rows(named_texts: list[tuple[str, str]], model: FramingModel) -> lis
             **{t: attribution[t] for t in
                ("report", "distancing", "endorsing", "sourcing", "hedge", "unverified")},
             "scare_quotes": counts["scare_quotes"],
+            "looks_english": expl.looks_english,
             "loaded_terms": sorted({norm_term(s["text"]) for s in expl.spans
                                     if s["feature"].startswith("loaded:")}),
         })

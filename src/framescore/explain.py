@@ -3,8 +3,9 @@
 An :class:`Explanation` holds every non-zero feature's contribution (``weight × value``), every
 lexicon span with the share of the logit it causes (each span adds ``1 / n_sentences`` to the
 article value of each feature it feeds), per-sentence scores, and counterfactual scores with
-each loaded term replaced by its neutral alternative. :meth:`Explanation.to_dict` is the
-JSON; :mod:`framescore.render` renders it for a terminal, as an HTML page or in a notebook.
+each loaded term replaced by its neutral alternative (inflected to fit the text: "martyrs" →
+"people killed"), then all of those that lower the score at once. :meth:`Explanation.to_dict`
+is the JSON; :mod:`framescore.render` renders it for a terminal, as an HTML page or in a notebook.
 :func:`explain_many` gives the same numbers for a batch of texts, as tables.
 
 This module imports :mod:`framescore.model`; the model never imports it.
@@ -19,7 +20,9 @@ import numpy as np
 import pandas as pd
 
 from .features import Span
+from .language import looks_english
 from .model import FramingModel, sigmoid
+from .overlay import lexicon_sources
 from .text import segment
 
 #: Loaded terms re-scored one at a time with their neutral alternative (largest first).
@@ -40,6 +43,11 @@ class Explanation:
     counterfactuals: list[dict] = field(default_factory=list)
     model: str = ""
     skipped: list[dict] = field(default_factory=list)  # {start, end, text, reason}: not scored
+    #: The lexicons in force: the model's own, then any added at scoring time, each with its
+    #: SHA-256 (:func:`framescore.overlay.lexicon_sources`).
+    lexicons: list[dict] = field(default_factory=list)
+    #: Whether the text looks like English (:func:`framescore.language.looks_english`).
+    looks_english: bool = True
 
     def _repr_html_(self) -> str:
         """Jupyter's rendering: the same element as the HTML page's."""
@@ -60,6 +68,8 @@ class Explanation:
             "sentences": self.sentences,
             "counterfactuals": self.counterfactuals,
             "model": self.model,
+            "lexicons": self.lexicons,
+            "looks_english": self.looks_english,
             "skipped": self.skipped,
         }
 
@@ -81,11 +91,12 @@ def explain(model: FramingModel, text: str, counterfactuals: bool = True) -> Exp
     sentences = [{"start": start, "end": end, "score": float(sigmoid(z)), "logit": z}
                  for (start, end), z in zip(batch.bounds.tolist(), sentence_logits, strict=True)]
     n_sent = max(len(sentences), 1)
+    lexicon = model.features.lexicon
     spans = []
     for s in (Span(*t) for t in batch.spans):
         d = s.as_dict()
         d["contribution"] = float(s.value * sum(weights[c] for c in s.columns) / n_sent)
-        d["neutral"] = s.neutral
+        d["neutral"] = lexicon.neutral_for(s.text, s.neutral)
         spans.append(d)
     spans.sort(key=lambda d: (d["start"], d["end"]))
     expl = Explanation(
@@ -94,6 +105,7 @@ def explain(model: FramingModel, text: str, counterfactuals: bool = True) -> Exp
         contributions=contributions,
         spans=spans, sentences=sentences,
         model=str(model.path) if getattr(model, "path", None) else "",
+        lexicons=lexicon_sources(model), looks_english=looks_english(text),
     )
     if counterfactuals:
         expl.counterfactuals = _counterfactuals(model, text, spans, logit)
@@ -114,7 +126,8 @@ class Explanations:
                        categorical (its categories are all the model's features: use
                        ``groupby(..., observed=True)``);
     ``spans``          text_index, sentence, start, end, text, feature, category, voice,
-                       contribution, neutral (by text, then by position);
+                       contribution, neutral (inflected to fit the text, as in
+                       :func:`explain`), by text, then by position;
     ``sentences``      :meth:`FramingModel.score`'s table at sentence level (score, label,
                        text_index, sentence, start, end, logit).
     """
@@ -149,13 +162,14 @@ def explain_many(model: FramingModel, texts) -> Explanations:
 
     sentences = model.sentence_frame(batch)
 
-    spans = _span_table(batch, weights)
+    spans = _span_table(batch, weights, model.features.lexicon)
     return Explanations(model.intercept, model.threshold_for("article"), model.article_frame(batch),
                         contributions, spans, sentences)
 
 
-def _span_table(batch, weights: np.ndarray) -> pd.DataFrame:
-    """The spans of a batch analysis as one table, by text and position."""
+def _span_table(batch, weights: np.ndarray, lexicon) -> pd.DataFrame:
+    """The spans of a batch analysis as one table, by text and position (each neutral
+    wording inflected to fit its span, :meth:`Lexicon.neutral_for`)."""
     n = len(batch.spans)
     fields = list(zip(*batch.spans, strict=True)) or [()] * 10
     start, end, text, feature, category, voice, sentence, columns, neutral, value = fields
@@ -173,7 +187,8 @@ def _span_table(batch, weights: np.ndarray) -> pd.DataFrame:
         "text": _strings(text), "feature": _strings(feature),
         "category": _strings(category), "voice": _strings(voice),
         "contribution": share / n_sent,
-        "neutral": _strings(neutral),
+        "neutral": _strings(tuple(lexicon.neutral_for(t, n) if n else n
+                                  for t, n in zip(text, neutral, strict=True))),
     })
     return table.take(order).reset_index(drop=True)
 
@@ -202,24 +217,36 @@ def _match_case(original: str, neutral: str) -> str:
 def _counterfactuals(model: FramingModel, text: str, spans: list[dict], logit: float) -> list[dict]:
     """Loaded terms with a neutral alternative, each re-scored with that wording (the
     :data:`MAX_COUNTERFACTUALS` with the largest contributions, so the cost stays linear in the
-    text's length), then ``all``: every one of them replaced at once. Scores are exact: the
-    edited text is scored by the same model."""
+    text's length), then ``all``: every replacement that lowers the score, at once (of those
+    not re-scored one at a time, the ones that push toward framed), with ``left_out``, how
+    many were left out because they do not lower it; no ``all`` when none does. Scores are
+    exact: the edited text is scored by the same model."""
     swappable = [s for s in spans if s.get("neutral") and s["feature"].startswith("loaded:")]
     if not swappable:
         return []
     largest = sorted(swappable, key=lambda s: -abs(s["contribution"]))[:MAX_COUNTERFACTUALS]
     singles = sorted(largest, key=lambda s: s["start"])
-    edited = [_replace(text, [s]) for s in singles] + [_replace(text, swappable)]
-    logits = model.logits(edited)
     out = []
-    for s, z in zip([*singles, None], logits, strict=True):
-        entry = {"logit": float(z), "score": float(sigmoid(float(z))),
-                 "delta_logit": float(z - logit),
-                 "delta_score": float(sigmoid(float(z))) - float(sigmoid(logit))}
-        if s is None:
-            entry.update(scope="all", replacements=len(swappable))
-        else:
-            entry.update(scope="span", start=s["start"], end=s["end"], text=s["text"],
-                         neutral=s["neutral"])
+    lowering = []
+    for s, z in zip(singles, model.logits([_replace(text, [s]) for s in singles]), strict=True):
+        entry = _rescored(float(z), logit)
+        entry.update(scope="span", start=s["start"], end=s["end"], text=s["text"],
+                     neutral=s["neutral"])
+        out.append(entry)
+        if entry["delta_logit"] < 0:
+            lowering.append(s)
+    chosen = {id(s) for s in singles}
+    lowering += [s for s in swappable if id(s) not in chosen and s["contribution"] > 0]
+    if lowering:
+        (z,) = model.logits([_replace(text, lowering)])
+        entry = _rescored(float(z), logit)
+        entry.update(scope="all", replacements=len(lowering),
+                     left_out=len(swappable) - len(lowering))
         out.append(entry)
     return out
+
+
+def _rescored(z: float, logit: float) -> dict:
+    """The numbers of an edited text of logit ``z`` (the original's is ``logit``)."""
+    return {"logit": z, "score": float(sigmoid(z)), "delta_logit": z - logit,
+            "delta_score": float(sigmoid(z)) - float(sigmoid(logit))}

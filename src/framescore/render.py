@@ -58,7 +58,9 @@ def render_text(expl: Explanation, top: int = 8, color: bool = False) -> str:
         lines.append(c("bold", "With neutral wording (exact scores of the edited text):"))
         for cf in expl.counterfactuals:
             if cf["scope"] == "all":
-                what = f"all {cf['replacements']} replacements"
+                what = (f"all {cf['replacements']} replacements" if not cf.get("left_out")
+                        else f"the {cf['replacements']} that lower it ({cf['left_out']} "
+                             "left out)")
             else:
                 what = f"{cf['text']!r} → {cf['neutral']!r}"
             lines.append(f"  {what:<52} score {expl.score:.3f} → {cf['score']:.3f} "
@@ -66,6 +68,9 @@ def render_text(expl: Explanation, top: int = 8, color: bool = False) -> str:
     if expl.skipped:
         lines += ([""] if lines[-1] else []) + [c("bold", "Skipped (not scored):")]
         lines += [f"  {s['reason']:<18} {' '.join(s['text'].split())}" for s in expl.skipped]
+    if len(expl.lexicons) > 1:  # terms added at scoring time: say which, with their hashes
+        lines += ([""] if lines[-1] else []) + [c("bold", "Lexicons (SHA-256):")]
+        lines += [f"  {s['name']:<18} {s['sha256']}  {s['terms']} terms" for s in expl.lexicons]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -114,6 +119,7 @@ _CSS = """
 .fs table{border-collapse:collapse;max-width:100%}
 .fs td,.fs th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left;
  overflow-wrap:anywhere}
+.fs #lexicons{overflow-wrap:anywhere}
 """
 
 
@@ -121,6 +127,15 @@ def _span_style(contribution: float, scale: float) -> str:
     alpha = 0.15 + 0.6 * min(abs(contribution) / scale, 1.0) if scale > 0 else 0.15
     rgb = "220,38,38" if contribution > 0 else "37,99,235"
     return f"background:rgba({rgb},{alpha:.2f})"
+
+
+def _lexicons_html(expl: Explanation) -> str:
+    """The lexicons in force, when terms were added at scoring time."""
+    if len(expl.lexicons) < 2:
+        return ""
+    items = "".join(f"<li>{html.escape(s['name'])}: {s['terms']} terms, SHA-256 "
+                    f"<code>{html.escape(s['sha256'])}</code></li>" for s in expl.lexicons)
+    return f"<h2 class='meta'>Lexicons</h2><ul class='meta' id='lexicons'>{items}</ul>"
 
 
 def _skipped_html(expl: Explanation) -> str:
@@ -180,7 +195,7 @@ def render_html_fragment(expl: Explanation, top: int = 15) -> str:
             f'<span class="num">{d["contribution"]:+.4f}</span></div>'
         )
     cf_rows = "".join(
-        f"<tr><td>{esc(cf.get('text', 'all loaded terms'))}</td>"
+        f"<tr><td>{esc(cf.get('text', 'all that lower the score'))}</td>"
         f"<td>{esc(cf.get('neutral', '(neutral alternatives)'))}</td>"
         f"<td>{cf['score']:.3f}</td><td>{cf['delta_score']:+.3f}</td></tr>"
         for cf in expl.counterfactuals
@@ -200,4 +215,5 @@ label <b class="{esc(expl.label)}" id="label">{esc(expl.label)}</b> (threshold
 <div class="bars" id="bars">{"".join(bars)}</div>
 {cf_table}
 {_skipped_html(expl)}
+{_lexicons_html(expl)}
 </div>"""

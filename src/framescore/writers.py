@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pandas is imported where a frame is written: not for output
 OUTPUT_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "tsv",
                   ".parquet": "parquet", ".pq": "parquet"}
 #: Column kinds a :class:`RecordWriter` knows.
-KINDS = ("string", "int", "float")
+KINDS = ("string", "int", "float", "bool")
 
 
 def output_format(path: str | Path) -> str | None:
@@ -102,7 +102,7 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
 def _json_column(column: pd.Series, kind: str) -> list:
     """:func:`_plain` of a column; a numeric column without missing values converts at once."""
     values = column.to_numpy()
-    if (kind == "int" and values.dtype.kind == "i") or (
+    if (kind in ("int", "bool") and values.dtype.kind == ("i" if kind == "int" else "b")) or (
             kind == "float" and values.dtype.kind == "f" and not (values != values).any()):
         return values.tolist()  # NumPy numbers → Python int / float
     return _plain(values.tolist(), kind)
@@ -119,6 +119,8 @@ def _plain(values: list, kind: str) -> list:
             out.append(None)
         elif kind == "int":
             out.append(int(v))
+        elif kind == "bool":
+            out.append(bool(v))
         elif kind == "float":
             out.append(float(v))
         else:
@@ -129,7 +131,8 @@ def _plain(values: list, kind: str) -> list:
 class RecordWriter:
     """Write DataFrames with fixed columns, chunk by chunk, as JSONL, CSV, TSV or Parquet.
 
-    ``columns`` maps each output column to its kind (``string``, ``int`` or ``float``); every
+    ``columns`` maps each output column to its kind (``string``, ``int``, ``float`` or
+    ``bool``: JSON true/false, CSV True/False, a Parquet boolean); every
     chunk is written with exactly these columns in this order, so chunks concatenate into one
     table (an empty output still has the CSV header or the Parquet schema). JSONL and CSV go to
     a text ``stream``; Parquet to a ``path`` (through ``pyarrow.parquet.ParquetWriter``, one row
@@ -149,7 +152,8 @@ class RecordWriter:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            types = {"string": pa.string(), "int": pa.int64(), "float": pa.float64()}
+            types = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(),
+                     "bool": pa.bool_()}
             self._schema = pa.schema([(c, types[k]) for c, k in self.columns.items()])
             self._pq = pq.ParquetWriter(str(path), self._schema)
         elif fmt in ("jsonl", "csv", "tsv"):

@@ -41,3 +41,37 @@ def test_compare_three_outlets(runner, articles, model_dir):
     got = list(csv.DictReader(io.StringIO(r.stdout)))
     assert [g["file"] for g in got] == sorted(ARTICLES)
     assert got[0]["unique_loaded_terms"] == "martyrs; slammed"
+
+
+def test_compare_records_lexicons_and_language(runner, tmp_path, articles, model_dir):
+    import hashlib
+
+    mine = tmp_path / "mine.csv"
+    mine.write_text("term,category,neutral\nvelmora,partisan,\n", encoding="utf-8")
+    german = tmp_path / "german.txt"
+    german.write_text("Die Regierung hat am Dienstag neue Maßnahmen gegen die hohen Preise "
+                      "beschlossen, sagte der Minister in Velmora.\n", encoding="utf-8")
+    files = [articles["outlet_a.txt"], articles["outlet_b.txt"], german]
+    plain = json.loads(invoke(runner, ["compare", *files, "--format", "json",
+                                       "--model", model_dir]).stdout)
+    assert [s["name"] for s in plain["lexicons"]] == ["model"]
+    assert [a["looks_english"] for a in plain["articles"]] == [True, True, False]
+    r = invoke(runner, ["compare", *files, "--format", "json", "--model", model_dir,
+                        "--lexicon", mine])
+    d = json.loads(r.stdout)
+    sha = hashlib.sha256(mine.read_bytes()).hexdigest()
+    assert [(s["name"], s["sha256"]) for s in d["lexicons"]] == [
+        ("model", plain["lexicons"][0]["sha256"]), ("mine.csv", sha)]
+    rows = {a["file"]: a for a in d["articles"]}
+    assert "velmora" in rows["outlet_a.txt"]["loaded_terms"]  # the added term is matched
+    assert "velmora" not in {t for a in plain["articles"] for t in a["loaded_terms"]}
+    assert r.stderr.count("framescore: warning: 1 of 3 articles do not look like English") == 1
+    got = list(csv.DictReader(io.StringIO(invoke(
+        runner, ["compare", *files, "--format", "csv", "--model", model_dir, "--lexicon",
+                 mine]).stdout)))
+    assert [g["looks_english"] for g in got] == ["True", "True", "False"]
+    assert {g["lexicons"] for g in got} == {f"model:{d['lexicons'][0]['sha256']};mine.csv:{sha}"}
+    table = invoke(runner, ["compare", *files, "--model", model_dir, "--lexicon", mine]).stdout
+    assert "Lexicons in force (SHA-256):" in table and sha in table
+    assert "lexicons" not in invoke(runner, ["compare", *files, "--format", "csv", "--model",
+                                             model_dir]).stdout.splitlines()[0]

@@ -103,3 +103,76 @@ def test_default_model_explains(runner, articles):
                                    "json"]).stdout)
     assert abs(d["intercept"] + math.fsum(c["contribution"] for c in d["contributions"])
                - d["logit"]) < 1e-6
+
+
+# --- --lexicon, neutral wordings, texts that do not look like English -----------------------
+
+
+def test_explain_with_added_lexicon(runner, tmp_path, model_dir):
+    import hashlib
+
+    mine = tmp_path / "mine.csv"
+    mine.write_text("term,category,neutral\nvelmora bandits,delegitimizing,Velmora officials\n",
+                    encoding="utf-8")
+    text = "The Velmora bandits closed the road on Monday. Engineers repaired the bridge."
+    plain = json.loads(invoke(runner, ["explain", "-", "--format", "json", "--model",
+                                       model_dir], input=text).stdout)
+    assert [s["name"] for s in plain["lexicons"]] == ["model"]
+    assert plain["looks_english"] is True
+    d = json.loads(invoke(runner, ["explain", "-", "--format", "json", "--model", model_dir,
+                                   "--lexicon", mine], input=text).stdout)
+    (span,) = [s for s in d["spans"] if s["text"] == "Velmora bandits"]
+    assert (span["category"], span["voice"]) == ("delegitimizing", "narrator")
+    assert text[span["start"]:span["end"]] == span["text"]
+    assert abs(d["intercept"] + math.fsum(c["contribution"] for c in d["contributions"])
+               - d["logit"]) < 1e-6
+    assert d["logit"] > plain["logit"] and d["intercept"] == plain["intercept"]
+    assert d["lexicons"][0] == plain["lexicons"][0]
+    assert d["lexicons"][1] == {"name": "mine.csv", "path": str(mine), "terms": 1,
+                                "sha256": hashlib.sha256(mine.read_bytes()).hexdigest()}
+    assert d["model"] == str(model_dir)
+    out = invoke(runner, ["explain", "-", "--model", model_dir, "--lexicon", mine],
+                 input=text).stdout
+    assert "[Velmora bandits|loaded:delegitimizing:narrator|narrator]" in out
+    assert "Lexicons (SHA-256):" in out and d["lexicons"][1]["sha256"] in out
+    page = invoke(runner, ["explain", "-", "--format", "html", "--model", model_dir,
+                           "--lexicon", mine], input=text).stdout
+    assert 'id="lexicons"' in page.replace("'", '"') and d["lexicons"][1]["sha256"] in page
+    bad = tmp_path / "bad.csv"
+    bad.write_text("term,category\nnew term,brand_new\n", encoding="utf-8")
+    assert_one_line_error(invoke(runner, ["explain", "-", "--model", model_dir, "--lexicon",
+                                          bad], input=text, code=1),
+                          f"{bad}:2:", "'brand_new'", "no weight")
+
+
+def test_explain_neutral_wordings_fit_the_text(runner, articles, model_dir):
+    """outlet_a has "martyrs" (lexicon: martyr → person killed) and "slammed" (slammed →
+    criticized): the suggestions fit the text, and the summary line counts only those that
+    lower the score."""
+    d = json.loads(invoke(runner, ["explain", articles["outlet_a.txt"], "--format", "json",
+                                   "--model", model_dir]).stdout)
+    singles = {c["text"]: c for c in d["counterfactuals"] if c["scope"] == "span"}
+    assert singles["martyrs"]["neutral"] == "people killed"
+    assert singles["slammed"]["neutral"] == "criticized"
+    assert {s["text"]: s["neutral"] for s in d["spans"]}["martyrs"] == "people killed"
+    lowering = [c for c in singles.values() if c["delta_logit"] < 0]
+    summary = [c for c in d["counterfactuals"] if c["scope"] == "all"]
+    if lowering:
+        assert summary[0]["replacements"] == len(lowering)
+        assert summary[0]["left_out"] == len(singles) - len(lowering)
+    else:
+        assert summary == []
+    text = invoke(runner, ["explain", articles["outlet_a.txt"], "--model", model_dir]).stdout
+    assert "'martyrs' → 'people killed'" in text
+
+
+def test_explain_warns_when_the_text_does_not_look_english(runner, model_dir):
+    german = ("Die Regierung hat am Dienstag neue Maßnahmen gegen die hohen Preise "
+              "beschlossen, sagte der Minister.")
+    r = invoke(runner, ["explain", "-", "--format", "json", "--model", model_dir],
+               input=german)
+    assert json.loads(r.stdout)["looks_english"] is False
+    assert r.stderr.count("framescore: warning: the text does not look like English") == 1
+    r = invoke(runner, ["explain", "-", "--format", "json", "--model", model_dir],
+               input="Streik legt Bahnverkehr lahm")  # too short to tell
+    assert json.loads(r.stdout)["looks_english"] is True and "warning" not in r.stderr

@@ -419,3 +419,91 @@ def test_keep_col_copies_input_columns_into_every_output_row(runner, tmp_path, m
     r = invoke(runner, ["score", tmp_path / "news.jsonl", "--keep-col", "missing", "--model",
                         model_dir])
     assert [r["missing"] for r in jsonl(r.stdout)] == [None, None]
+
+
+# --- terms added at scoring time (--lexicon), and texts that do not look like English --------
+
+GERMAN = "Die Regierung hat am Dienstag neue Maßnahmen gegen die hohen Preise beschlossen."
+BANDITS = "The Velmora bandits closed the road on Monday. Engineers repaired the bridge."
+
+
+def _mine(tmp_path: Path) -> Path:
+    path = tmp_path / "mine.csv"
+    path.write_text("term,category,neutral\nvelmora bandits,delegitimizing,Velmora officials\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_score_with_added_lexicon_records_the_lexicons_in_force(runner, tmp_path, model_dir,
+                                                                 model):
+    import hashlib
+
+    from framescore.overlay import lexicon_sha256, with_lexicons
+
+    mine = _mine(tmp_path)
+    texts = [BANDITS, "The bridge reopened, officials said."]
+    table = write_csv(tmp_path / "news.csv", [{"text": t} for t in texts])
+    plain = jsonl(invoke(runner, ["score", table, "--model", model_dir]).stdout)
+    assert all("lexicons" not in rec for rec in plain)
+    r = invoke(runner, ["score", table, "--model", model_dir, "--lexicon", mine,
+                        "--spans", tmp_path / "spans.csv"])
+    records = jsonl(r.stdout)
+    expected = with_lexicons(model, [mine]).score(texts)["logit"].tolist()
+    assert [rec["logit"] for rec in records] == pytest.approx(expected, abs=1e-12)
+    assert records[0]["logit"] > plain[0]["logit"]  # a delegitimizing term, now matched
+    assert records[0]["loaded_narrator"] == plain[0]["loaded_narrator"] + 1
+    assert records[1]["logit"] == pytest.approx(plain[1]["logit"], abs=1e-12)
+    tag = (f"model:{lexicon_sha256(model)};"
+           f"mine.csv:{hashlib.sha256(mine.read_bytes()).hexdigest()}")
+    assert [rec["lexicons"] for rec in records] == [tag, tag]
+    assert list(records[0])[-2:] == ["looks_english", "lexicons"]
+    assert "lexicons: model (" in r.stderr and "mine.csv (1 terms" in r.stderr
+    spans = pd.read_csv(tmp_path / "spans.csv")
+    added = spans[spans["text"] == "Velmora bandits"]
+    assert added[["row", "category", "voice"]].values.tolist() == [
+        [0, "delegitimizing", "narrator"]]
+    # the same column in CSV and Parquet output
+    invoke(runner, ["score", table, "--model", model_dir, "--lexicon", mine,
+                    "-o", tmp_path / "s.parquet"])
+    assert pd.read_parquet(tmp_path / "s.parquet")["lexicons"].tolist() == [tag, tag]
+    invoke(runner, ["score", table, "--model", model_dir, "--lexicon", mine,
+                    "-o", tmp_path / "s.csv"])
+    assert pd.read_csv(tmp_path / "s.csv")["lexicons"].tolist() == [tag, tag]
+
+
+@pytest.mark.parametrize(("content", "line", "needle"), [
+    ("term,category\nfine,partisan\nnew term,brand_new\n", 3, "no weight for it"),
+    ("term,category,neutral\nfine,partisan\n", 2, "expected 3 fields"),
+])
+def test_score_refuses_a_lexicon_the_model_cannot_use(runner, tmp_path, model_dir, articles,
+                                                      content, line, needle):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(content, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    r = invoke(runner, ["score", articles["outlet_a.txt"], "--model", model_dir, "--lexicon",
+                        bad, "-o", out], code=1)
+    assert_one_line_error(r, f"{bad}:{line}:", needle)
+    assert not out.exists()
+
+
+def test_score_flags_texts_that_do_not_look_english(runner, tmp_path, model_dir):
+    texts = [GERMAN, "The bridge reopened on Monday, officials said.", GERMAN + " " + GERMAN,
+             "Streik legt Bahnverkehr lahm"]  # a German headline: too short to tell
+    table = write_csv(tmp_path / "news.csv", [{"text": t} for t in texts])
+    r = invoke(runner, ["score", table, "--model", model_dir])
+    assert [rec["looks_english"] for rec in jsonl(r.stdout)] == [False, True, False, True]
+    warnings = [line for line in r.stderr.splitlines() if "warning" in line]
+    assert warnings == ["framescore: warning: 2 of 4 records do not look like English (few "
+                        "English stop words); framescore's lexicons and model read English "
+                        "only, so their scores mean little"]
+    # at sentence level each sentence row has its text's flag; the warning counts texts
+    r = invoke(runner, ["-q", "score", table, "--level", "sentence", "--model", model_dir])
+    rows = jsonl(r.stdout)
+    assert [(rec["row"], rec["looks_english"]) for rec in rows] == [
+        (0, False), (1, True), (2, False), (2, False), (3, True)]
+    assert "2 of 4 records do not look like English" in r.stderr  # even with -q
+    invoke(runner, ["score", table, "--model", model_dir, "-o", tmp_path / "s.csv"])
+    assert pd.read_csv(tmp_path / "s.csv")["looks_english"].tolist() == [False, True, False,
+                                                                         True]
+    english = write_csv(tmp_path / "en.csv", [{"text": texts[1]}])
+    assert "warning" not in invoke(runner, ["score", english, "--model", model_dir]).stderr

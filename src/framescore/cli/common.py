@@ -170,6 +170,15 @@ lexicon_option = click.option(
          "built-in ones; its entries override built-in ones for the same term. Repeatable.")
 
 
+score_lexicon_option = click.option(
+    "--lexicon", "lexicons", multiple=True, metavar="PATH",
+    help="Add the terms of this lexicon CSV (term,category[,neutral,note,not_before]) to the "
+         "model's lexicon for this run, without retraining: each is scored with the weights "
+         "its category already has (by voice). Its categories must be the model's ('framescore "
+         "lexicon list --model M' shows them); its entries override the model's for the same "
+         "term. Repeatable. The output records the lexicons in force with their SHA-256.")
+
+
 def labeled_options(func):
     """The options that read a labeled corpus (train, evaluate)."""
     for decorator in reversed([
@@ -246,12 +255,30 @@ def _loading() -> Iterator[None]:
         gc.enable()
 
 
-def load_model(model_dir: str | None):
-    """The model at ``model_dir`` (verified), or the shipped default model."""
+def load_model(model_dir: str | None, lexicons=()):
+    """The model at ``model_dir`` (verified), or the shipped default model; with
+    ``lexicons`` (lexicon files), their terms added (:func:`framescore.overlay.with_lexicons`),
+    and the lexicons in force logged."""
     with _loading():
         from .. import model as m
 
-        return m.load(_model_path(model_dir))
+        model = m.load(_model_path(model_dir))
+    if lexicons:
+        from ..overlay import lexicon_sources, with_lexicons
+
+        model = with_lexicons(model, lexicons)
+        info("lexicons: " + ", ".join(f"{s['name']} ({s['terms']} terms, SHA-256 "
+                                      f"{s['sha256'][:12]}…)" for s in lexicon_sources(model)))
+    return model
+
+
+def warn_not_english(flagged: int, total: int, what: str = "texts") -> None:
+    """The run's one warning about texts that do not look like English (none when
+    ``flagged`` is 0)."""
+    if flagged:
+        from ..language import not_english_warning
+
+        warn(not_english_warning(flagged, total, what))
 
 
 def emit(content: str, output: str | None) -> None:

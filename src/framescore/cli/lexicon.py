@@ -14,6 +14,7 @@ from .common import (
     error_line,
     format_table,
     lexicon_option,
+    load_model,
     one_line,
 )
 
@@ -33,6 +34,7 @@ def command() -> None:
     \b
     Examples:
       framescore lexicon list
+      framescore lexicon list --model models/mine
       framescore lexicon show "usurping entity"
       framescore lexicon validate my_terms.csv
     """
@@ -45,26 +47,106 @@ def _category_summary(entries) -> str:
 
 @command.command("list", context_settings=CONTEXT)
 @lexicon_option
-def list_command(lexicons) -> None:
+@click.option("--model", "model_dir", metavar="DIR",
+              help="Show this trained model's lexicon instead (the one it scores with, learned "
+                   "terms included), with the weight of each category by voice; --lexicon "
+                   "files are then added to it as 'score --lexicon' adds them.")
+@click.option("--terms", is_flag=True,
+              help="List every term instead, as lexicon CSV (term, category, neutral, note, "
+                   "not_before, source, weight).")
+def list_command(lexicons, model_dir, terms) -> None:
     """List lexicon files with their categories and term counts.
 
-    Shows the built-in lexicons, then any --lexicon files.
+    Shows the built-in lexicons, then any --lexicon files. With --model, a trained model's
+    lexicon: its SHA-256 (what 'score --lexicon' records as 'model'), the files it was
+    built from, and per category its terms and the weight one match adds to its
+    sentence's logit in each voice (narrator, title, quoted, reported). A term added at
+    scoring time ('score --lexicon') is scored with these weights; a category without
+    them cannot be added to.
 
     \b
-    Example:
+    Examples:
       framescore lexicon list --lexicon my_terms.csv
+      framescore lexicon list --model models/mine
+      framescore lexicon list --model models/mine --lexicon my_terms.csv --terms > all.csv
     """
-    from ..lexicon import ATTRIBUTION_TYPES, lexicon_paths, load_entries
+    if model_dir is not None or terms:
+        emit(_model_listing(model_dir, lexicons, terms) if model_dir is not None
+             else _terms_csv([e for p in _paths(lexicons) for e in _entries(p)]), None)
+        return
+    from ..lexicon import ATTRIBUTION_TYPES
 
     blocks = []
-    for path in lexicon_paths(lexicons):
-        entries = load_entries(path)
+    for path in _paths(lexicons):
+        entries = _entries(path)
         counts = Counter(e.category for e in entries)
         rows = [[c, n, "attribution" if c in ATTRIBUTION_TYPES else "loaded"]
                 for c, n in counts.items()]
         blocks.append(f"{path}: {len(entries)} terms\n"
                       + format_table(["category", "terms", "kind"], rows))
     emit("\n\n".join(blocks) + "\n", None)
+
+
+def _paths(lexicons):
+    from ..lexicon import lexicon_paths
+
+    return lexicon_paths(lexicons)
+
+
+def _entries(path):
+    from ..lexicon import load_entries
+
+    return load_entries(path)
+
+
+def _terms_csv(entries) -> str:
+    """Entries as lexicon CSV, with their source file and weight."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["term", "category", "neutral", "note", "not_before", "source", "weight"])
+    for e in entries:
+        w.writerow([e.term, e.category, e.neutral, e.note, e.not_before, e.source,
+                    f"{e.weight:g}"])
+    return buf.getvalue()
+
+
+def _model_listing(model_dir: str, lexicons, terms: bool) -> str:
+    """``lexicon list --model``: the model's lexicon (with ``lexicons`` added), as a table
+    of categories with their weights by voice, or (``terms``) as lexicon CSV."""
+    from ..lexicon import ATTRIBUTION_TYPES
+    from ..overlay import VOICES, category_weights, lexicon_sources
+
+    model = load_model(model_dir, lexicons)
+    entries = list(model.features.lexicon.entries.values())
+    if terms:
+        return _terms_csv(entries)
+    counts = Counter(e.category for e in entries)
+    weights = category_weights(model)
+    order = [c for c in weights if c not in ATTRIBUTION_TYPES] + [
+        c for c in ATTRIBUTION_TYPES if c in weights]
+    rows = [[c, counts.get(c, 0), "attribution" if c in ATTRIBUTION_TYPES else "loaded",
+             *(f"{weights[c][v]:+.3f}" if v in weights[c] else "-" for v in VOICES)]
+            for c in order]
+    sources = lexicon_sources(model)
+    files = model.features.lexicon_files_
+    learned = counts.get("learned", 0)
+    lines = [f"{model_dir}: {sources[0]['terms']} terms, lexicon SHA-256 {sources[0]['sha256']}"]
+    built = ", ".join(f"{name} ({sha[:12]}…)" for name, sha in files.items()
+                      if name not in {s["name"] for s in sources[1:]})
+    if built or learned:
+        lines.append("  built from " + (built or "no files")
+                     + (f"; {learned} learned terms" if learned else ""))
+    for s in sources[1:]:
+        lines.append(f"  + {s['path']}: {s['terms']} terms, SHA-256 {s['sha256']}")
+    lines += ["", format_table(["category", "terms", "kind", *VOICES], rows), "",
+              textwrap.fill("Weights: what one match adds to its sentence's logit, by voice "
+                            "(an article's logit is the mean of its sentences'); a learned "
+                            "term's, times its own weight. '-': an attribution pattern "
+                            "inside a quote counts for nothing.", width=88)]
+    return "\n".join(lines) + "\n"
 
 
 @command.command("validate", context_settings=CONTEXT)

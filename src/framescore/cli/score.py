@@ -9,7 +9,16 @@ from contextlib import ExitStack
 import click
 
 from ..inputs import INPUT_FORMATS
-from .common import CONTEXT, info, load_model, model_option, progress, report_skipped
+from .common import (
+    CONTEXT,
+    info,
+    load_model,
+    model_option,
+    progress,
+    report_skipped,
+    score_lexicon_option,
+    warn_not_english,
+)
 
 
 @click.command("score", context_settings=CONTEXT)
@@ -36,6 +45,7 @@ from .common import CONTEXT, info, load_model, model_option, progress, report_sk
 @click.option("--level", type=click.Choice(["article", "sentence"]), default="article",
               show_default=True, help="One output row per record, or per sentence.")
 @model_option
+@score_lexicon_option
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Score in this many worker processes (same output as -j 1).")
 @click.option("--scheduler", metavar="ADDRESS",
@@ -63,8 +73,8 @@ from .common import CONTEXT, info, load_model, model_option, progress, report_sk
                    "feature (feature, value, weight, contribution: intercept + the sum of "
                    "contribution is the record's logit). Format from the extension.")
 def command(inputs, output, fmt, text_col, id_col, keep_cols, sep, input_fmt, level, model_dir,
-          jobs, scheduler, chunk_size, on_error, errors_path, spans_path, contributions_path
-          ) -> None:
+            lexicons, jobs, scheduler, chunk_size, on_error, errors_path, spans_path,
+            contributions_path) -> None:
     """Score articles: one output record per input record, in input order.
 
     INPUT is a .txt file (one article; its id is the file name), a folder (walked
@@ -79,9 +89,12 @@ def command(inputs, output, fmt, text_col, id_col, keep_cols, sep, input_fmt, le
     'label' (framed/neutral at the model's threshold), 'logit', 'sentences' and counts:
     loaded terms by voice (loaded_narrator, loaded_quoted, loaded_reported, loaded_title),
     attributions by type (attribution_report, _distancing, _endorsing, _hedge, _unverified,
-    _sourcing) and scare_quotes. With --level sentence: one row per sentence with
-    'sentence' (index), 'start' and 'end' (character offsets into the text) and 'text'
-    (the sentence).
+    _sourcing) and scare_quotes, then 'looks_english' (false for a text that does not look
+    like English: its score means little; the run warns with a count). With --level
+    sentence: one row per sentence with 'sentence' (index), 'start' and 'end' (character
+    offsets into the text) and 'text' (the sentence). With --lexicon, every row has
+    'lexicons' too: the lexicons in force with their SHA-256,
+    'model:<sha256>;my_terms.csv:<sha256>'.
 
     --spans and --contributions write the exact explanations of the same records beside
     the scores, as long tables that join on id/row (and source): the spans say where in
@@ -100,6 +113,7 @@ def command(inputs, output, fmt, text_col, id_col, keep_cols, sep, input_fmt, le
       framescore score big.jsonl -o scores.parquet --scheduler tcp://scheduler:8786
       framescore score news.csv -o scores.csv --spans spans.csv --contributions contrib.csv
       framescore score news.csv --keep-col outlet --keep-col date -o scores.csv
+      framescore score news.csv --lexicon my_terms.csv -o scores.csv
     """
     from ..writers import output_format
 
@@ -153,16 +167,22 @@ def command(inputs, output, fmt, text_col, id_col, keep_cols, sep, input_fmt, le
     with ExitStack() as stack:
         if jobs > 1:
             batch.worker_context()  # the fork server imports framescore while the parent does
-        model = load_model(model_dir)  # a bad model fails here, before any worker starts
+        # a bad model, or lexicon, fails here, before any worker starts
+        model = load_model(model_dir, lexicons)
         pool = stack.enter_context(batch.worker_pool(model, jobs)) if jobs > 1 else None
         meta = batch.meta_columns(files, id_col)
-        scores = batch.score_columns(model, level)
+        scores = {**batch.score_columns(model, level), **batch.record_columns(bool(lexicons))}
         clash = sorted(set(keep) & (set(meta) | set(scores)))
         if clash:
             raise click.UsageError(f"--keep-col {clash[0]}: the output has a column of that "
                                    "name already")
         columns = {**meta, **dict.fromkeys(keep, "string"), **scores}
-        total = scored = skipped = 0
+        total = scored = skipped = not_english = 0
+        tag = None
+        if lexicons:
+            from ..overlay import lexicons_tag
+
+            tag = lexicons_tag(model)
 
         def writer_of(fmt: str, columns: dict[str, str], path: str | None) -> RecordWriter:
             if fmt == "parquet":
@@ -187,7 +207,7 @@ def command(inputs, output, fmt, text_col, id_col, keep_cols, sep, input_fmt, le
         try:
             for part in batch.score_records(chunks, model, level=level, meta=meta, keep=keep,
                                             tables=tuple(tables), pool=pool,
-                                            scheduler=scheduler):
+                                            scheduler=scheduler, lexicons=tag):
                 if part.scores is not None:
                     writer.write(part.scores)
                     for table_writer, table in zip(table_writers, part.tables, strict=True):
@@ -197,9 +217,11 @@ def command(inputs, output, fmt, text_col, id_col, keep_cols, sep, input_fmt, le
                 total += len(part.records)
                 scored += len(part.valid)
                 skipped += len(part.bad)
+                not_english += part.not_english
                 bar.update(len(part.records))
         except InputFormatError as exc:
             raise click.UsageError(str(exc)) from None
     info(f"{total} records: {scored} scored, {skipped} skipped")
+    warn_not_english(not_english, scored, "records")
     if skipped and errors_path:
         info(f"skipped records (with their reasons) are in {errors_path}")
