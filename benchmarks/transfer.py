@@ -49,6 +49,7 @@ import shared_corpora as sc  # noqa: E402
 
 from framescore.lexicon import Lexicon, default_paths  # noqa: E402
 from framescore.model import DEFAULT_PARAMS, article_threshold, train  # noqa: E402
+from framescore.terms import read_word_list  # noqa: E402
 from framescore.text import VOICES  # noqa: E402
 
 SEED = 42
@@ -63,10 +64,12 @@ class Fitted:
     threshold: float
 
 
-def framescore_candidate(params: dict, use_spans: bool = True):
+def framescore_candidate(params: dict, use_spans: bool = True, candidates=None):
+    """A framescore model of ``params``: terms learned from the annotated spans (unless not
+    ``use_spans``) and from the ``candidates`` words whose texts lean framed."""
     def fit(texts, y, spans, groups) -> Fitted:
         model = train(texts, y, cv=0, seed=SEED, spans=spans if use_spans else None,
-                      groups=groups, **params)
+                      groups=groups, candidates=candidates, **params)
         return Fitted(lambda t: expit(model.logits(t)),
                       lambda t: model.score(t)["score"].to_numpy(), model.threshold)
     return fit
@@ -97,12 +100,8 @@ _WORD = re.compile(r"[a-z][a-z'-]*")
 
 def public_lexicons(shared: Path) -> dict[str, frozenset[str]]:
     """The word lists of ../shared/lexicons (comment lines and multi-word entries left out)."""
-    out = {}
-    for path in sorted((shared / "lexicons").glob("*.txt")):
-        words = {line.strip().lower() for line in path.read_text(encoding="latin-1").splitlines()
-                 if line.strip() and not line.startswith(("#", ";"))}
-        out[path.stem] = frozenset(w for w in words if " " not in w)
-    return out
+    return {path.stem: frozenset(read_word_list(path))
+            for path in sorted((shared / "lexicons").glob("*.txt"))}
 
 
 def lexicon_baseline(shared: Path):
@@ -139,15 +138,20 @@ def cv_metrics(fit, corpus: sc.Corpus, grouped: bool) -> dict:
 
 
 def transfer_metrics(fitted: Fitted, data: dict) -> dict:
-    wiki, loaded, narrator, articles = (data[k] for k in ("wiki", "ptc", "ptc_narrator",
-                                                          "ptc_articles"))
-    line_p = fitted.proba(loaded.texts)
-    art_p = fitted.article_proba(articles["text"].tolist())
-    seed_p = fitted.article_proba(list(data["seeds"].values()))
+    return figures(data, wiki_p=fitted.proba(data["wiki"].texts),
+                   line_p=fitted.proba(data["ptc"].texts),
+                   art_p=fitted.article_proba(data["ptc_articles"]["text"].tolist()),
+                   seed_p=fitted.article_proba(list(data["seeds"].values())))
+
+
+def figures(data: dict, wiki_p, line_p, art_p, seed_p) -> dict:
+    """The transfer columns from the probabilities of WikiNPOV statements, ptc_dev lines,
+    ptc_dev articles and the seeds."""
+    articles = data["ptc_articles"]
     return {
-        "wiki": roc_auc_score(wiki.y, fitted.proba(wiki.texts)),
-        "ptc": roc_auc_score(loaded.y, line_p),
-        "ptc_narrator": roc_auc_score(narrator.y, line_p),
+        "wiki": roc_auc_score(data["wiki"].y, wiki_p),
+        "ptc": roc_auc_score(data["ptc"].y, line_p),
+        "ptc_narrator": roc_auc_score(data["ptc_narrator"].y, line_p),
         "rho": spearmanr(art_p, articles["loaded_per_line"]).statistic,
         "rho_narrator": spearmanr(art_p, articles["narrator_loaded_per_line"]).statistic,
         "article_threshold": article_threshold(
@@ -194,56 +198,74 @@ def table(rows: list[dict], seeds: dict[str, str], quick: bool) -> str:
     return "\n".join(lines)
 
 
-def ablations() -> dict[str, tuple[dict, bool]]:
+def ablations() -> dict[str, tuple[dict, bool, str]]:
     """The default candidate with one feature family left out, or one added: name →
-    (parameters over the default's, whether terms are learned from spans)."""
+    (parameters over the default's, whether terms are learned from spans, which candidate
+    words are learned from labels: "default", "none" or "all" public subjectivity lexicons)."""
     curated = [f"loaded:{v}" for v in VOICES] + [
         f"loaded:{c}" for c in Lexicon.from_paths(default_paths()).categories]
     return {
-        "without learned terms": ({}, False),
-        "without curated lexicon terms": ({"exclude": tuple(curated)}, True),
-        "without attribution": ({"exclude": ("attribution:",)}, True),
-        "without scare quotes": ({"exclude": ("scare_quotes",)}, True),
-        "without voice (categories only)": ({"voice": False}, True),
-        "without constraints (plain L2 LR)": ({"constrained": False}, True),
-        "with quote and reported-speech shares": ({"shares": True}, True),
+        "without terms learned from spans": ({}, False, "default"),
+        "without learned subjective words": ({}, True, "none"),
+        "with every public opinion and subjectivity lexicon as candidates": ({}, True, "all"),
+        "without curated lexicon terms": ({"exclude": tuple(curated)}, True, "default"),
+        "without attribution": ({"exclude": ("attribution:",)}, True, "default"),
+        "without scare quotes": ({"exclude": ("scare_quotes",)}, True, "default"),
+        "without voice (categories only)": ({"voice": False}, True, "default"),
+        "without constraints (plain L2 LR)": ({"constrained": False}, True, "default"),
+        "with quote and reported-speech shares": ({"shares": True}, True, "default"),
         "with content-word 1–2-grams (weight 0.3, min_df 2)": (
-            {"ngrams": True, "ngram_weight": 0.3, "min_df": 2}, True),
+            {"ngrams": True, "ngram_weight": 0.3, "min_df": 2}, True, "default"),
         "with 1–2-grams of every word (weight 0.3, min_df 2)": (
-            {"ngrams": True, "ngram_weight": 0.3, "min_df": 2, "ngram_words": "all"}, True),
-        "with sentence length": ({"length": True}, True),
+            {"ngrams": True, "ngram_weight": 0.3, "min_df": 2, "ngram_words": "all"}, True,
+            "default"),
+        "with sentence length": ({"length": True}, True, "default"),
     }
 
 
-def shipped_recipe(data: dict, folds: int = 5) -> str:
-    """The shipped model's recipe (BABE + ptc_dev lines, terms from both) measured on ptc_dev
-    by cross-fitting: each fold of ptc_dev articles is scored by a model trained on BABE and
-    the other folds' articles, so no article is scored by a model that learned from it."""
-    babe, lines, narrator = data["babe"], data["ptc"], data["ptc_narrator"]
-    articles = data["ptc_articles"]
-    ids = articles["article"].to_numpy()
-    line_p = np.zeros(len(lines.y))
-    art_p = np.zeros(len(ids))
+def with_ptc(fit, data: dict, ptc_rows):
+    """``fit`` that also trains on the ptc_dev lines ``ptc_rows`` (the shipped recipe: BABE
+    and ptc_dev, groups prefixed by corpus so that term learning counts outlets and articles
+    apart)."""
+    lines = data["ptc"]
+
+    def fitted(texts, y, spans, groups) -> Fitted:
+        return fit(list(texts) + [lines.texts[i] for i in ptc_rows],
+                   np.concatenate([y, lines.y[ptc_rows]]),
+                   list(spans) + [lines.spans[i] for i in ptc_rows],
+                   [f"babe:{g}" for g in groups] + [f"ptc:{lines.groups[i]}" for i in ptc_rows])
+    return fitted
+
+
+def recipe_row(name: str, fit, data: dict, quick: bool, folds: int = 5) -> dict:
+    """One row of the shipped recipe's table: trained on BABE and ptc_dev. BABE figures are
+    out-of-fold over BABE (every ptc_dev line in each training part); ptc_dev figures are
+    cross-fitted by article (each fold of articles scored by a model trained on BABE and the
+    other folds' articles); WikiNPOV and the seeds from a model trained on all of both."""
+    t0 = time.time()
+    babe, lines, articles = data["babe"], data["ptc"], data["ptc_articles"]
+    every_line = np.arange(len(lines.y))
+    row = {"name": name, "cv": cv_metrics(with_ptc(fit, data, every_line), babe, grouped=False)}
+    if not quick:
+        row["outlet"] = cv_metrics(with_ptc(fit, data, every_line), babe, grouped=True)
+    line_groups = np.asarray(lines.groups)
+    ids = np.unique(line_groups)
+    line_p, art_p = np.zeros(len(lines.y)), np.zeros(len(articles))
     order = np.random.default_rng(SEED).permutation(len(ids))
     for k in range(folds):
-        held = set(ids[order[k::folds]].tolist())
-        train_rows = [i for i, a in enumerate(lines.groups) if a not in held]
-        model = train(babe.texts + [lines.texts[i] for i in train_rows],
-                      np.concatenate([babe.y, lines.y[train_rows]]),
-                      spans=babe.spans + [lines.spans[i] for i in train_rows],
-                      groups=[f"babe:{g}" for g in babe.groups]
-                      + [f"ptc:{lines.groups[i]}" for i in train_rows],
-                      cv=0, seed=SEED, **DEFAULT_PARAMS)
-        test_rows = [i for i, a in enumerate(lines.groups) if a in held]
-        line_p[test_rows] = expit(model.logits([lines.texts[i] for i in test_rows]))
-        is_held = np.isin(ids, list(held))
-        art_p[is_held] = model.score(articles["text"][is_held].tolist())["score"].to_numpy()
-    return ("| shipped recipe (BABE + ptc_dev), ptc_dev cross-fitted by article "
-            f"({folds} folds) | PTC line AUC loaded / narrator "
-            f"{roc_auc_score(lines.y, line_p):.3f} / {roc_auc_score(narrator.y, line_p):.3f} | "
-            f"PTC article ρ all / narrator "
-            f"{spearmanr(art_p, articles['loaded_per_line']).statistic:.3f} / "
-            f"{spearmanr(art_p, articles['narrator_loaded_per_line']).statistic:.3f} |")
+        held = ids[order[k::folds]]
+        test = np.isin(line_groups, held)
+        fitted = with_ptc(fit, data, np.flatnonzero(~test))(babe.texts, babe.y, babe.spans,
+                                                            babe.groups)
+        line_p[test] = fitted.proba([lines.texts[i] for i in np.flatnonzero(test)])
+        is_held = articles["article"].isin(held).to_numpy()
+        if is_held.any():
+            art_p[is_held] = fitted.article_proba(articles["text"][is_held].tolist())
+    full = with_ptc(fit, data, every_line)(babe.texts, babe.y, babe.spans, babe.groups)
+    row.update(figures(data, wiki_p=full.proba(data["wiki"].texts), line_p=line_p,
+                       art_p=art_p, seed_p=full.article_proba(list(data["seeds"].values()))))
+    print(f"{name} (BABE + ptc_dev): {time.time() - t0:.0f} s", file=sys.stderr)
+    return row
 
 
 def sample(data: dict, n: int) -> dict:
@@ -284,9 +306,13 @@ def main() -> None:
             "ptc_articles": sc.ptc_articles(args.shared), "seeds": sc.seeds(args.shared)}
     if args.sample:
         data = sample(data, args.sample)
+    words = {"default": sc.subjectivity_words(args.shared), "none": None,
+             "all": sorted(set().union(*(public_lexicons(args.shared)[name] for name in (
+                 "strong_subjectives_riloff2003", "weak_subjectives_riloff2003",
+                 "negative_liu2005", "positive_liu2005", "npov_lexicon"))))}
     models = {
         "framescore default (constrained lexicon + voice + attribution + learned terms)":
-            framescore_candidate(DEFAULT_PARAMS),
+            framescore_candidate(DEFAULT_PARAMS, candidates=words["default"]),
         "baseline: TF-IDF 1–2-grams + LR": tfidf_baseline(),
         "baseline: public lexicon rates + LR": lexicon_baseline(args.shared),
     }
@@ -294,12 +320,15 @@ def main() -> None:
     print(f"All trained on BABE ({len(data['babe'].y)} sentences) in this run; seeds: score and "
           "label (F framed, n neutral) at each model's article threshold.\n")
     print(table(rows, data["seeds"], args.quick))
-    print("\nThe shipped recipe on ptc_dev articles it did not learn from:\n")
-    print(shipped_recipe(data))
+    rows = [recipe_row(name, fit, data, args.quick) for name, fit in models.items()]
+    print("\nThe shipped recipe: every model trained on BABE and ptc_dev in this run (ptc_dev "
+          "figures cross-fitted by article, so no article is scored by a model that learned "
+          "from it):\n")
+    print(table(rows, data["seeds"], args.quick))
     if not args.no_ablations:
-        rows = [evaluate(f"default {name}", framescore_candidate({**DEFAULT_PARAMS, **params},
-                                                                 use_spans), data, quick=True)
-                for name, (params, use_spans) in ablations().items()]
+        rows = [evaluate(f"default {name}", framescore_candidate(
+                    {**DEFAULT_PARAMS, **params}, use_spans, words[which]), data, quick=True)
+                for name, (params, use_spans, which) in ablations().items()]
         print("\nAblations (the outlet CV left out):\n")
         print(table(rows, data["seeds"], quick=True))
     print(f"\n{time.time() - t0:.0f} s")

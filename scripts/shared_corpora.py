@@ -9,7 +9,8 @@ Nothing is copied into the project: every reader takes the ``shared`` folder and
   ``loaded_narrator``) with the character spans of their Loaded_Language and
   Name_Calling,Labeling annotations, and as articles (``loaded_per_line``,
   ``narrator_loaded_per_line``);
-- the seed articles.
+- the seed articles;
+- the public subjectivity lexicons whose words are candidates for learned subjective terms.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from framescore.corpus import read_labeled  # noqa: E402
 from framescore.persist import sha256_file  # noqa: E402
-from framescore.terms import parse_word_list, word_spans  # noqa: E402
+from framescore.terms import parse_word_list, read_word_list, word_spans  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 BABE = "corpora/babe/final_labels_SG2.csv"
@@ -36,6 +37,11 @@ LOADED_TECHNIQUES = ("Loaded_Language", "Name_Calling,Labeling")
 #: The seeds a reader labels framed (they adopt a side's labels) and neutral.
 FRAMED_SEEDS = ("001", "002", "004")
 NEUTRAL_SEEDS = ("000", "003")
+#: Public lexicons whose words are candidates for learned subjective terms (strongly subjective
+#: clues, Riloff & Wiebe 2003; negative opinion words, Hu & Liu 2004): evaluative words, as
+#: loaded language is, rather than every opinion or hedge word.
+SUBJECTIVITY_LEXICONS = ("lexicons/strong_subjectives_riloff2003.txt",
+                         "lexicons/negative_liu2005.txt")
 
 
 @dataclass
@@ -110,3 +116,9 @@ def seeds(shared: Path = SHARED) -> dict[str, str]:
     """The seed articles by their number ("000" ... "004")."""
     folder = need(shared, "seeds")
     return {p.name[:3]: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
+
+
+def subjectivity_words(shared: Path = SHARED) -> list[str]:
+    """The words of :data:`SUBJECTIVITY_LEXICONS`, sorted: candidates for
+    ``train(..., candidates=...)``."""
+    return sorted({w for rel in SUBJECTIVITY_LEXICONS for w in read_word_list(need(shared, rel))})

@@ -10,6 +10,9 @@ The recipe (its choices are measured by ``python benchmarks/transfer.py``):
 - term weights learned from both corpora's span annotations (BABE's ``biased_words``,
   ptc_dev's Loaded_Language and Name_Calling,Labeling spans), each term marked in three
   outlets or articles or more;
+- learned subjective words: the words of two public subjectivity lexicons in ``../shared``
+  (strong subjective clues; negative opinion words) whose training texts lean framed
+  (:func:`framescore.terms.learn_label_terms`); the model holds only the words it learned;
 - features: curated lexicon terms by category and voice, learned terms by voice, typed
   attribution and scare quotes (:data:`framescore.model.DEFAULT_PARAMS`), with the framing
   constraints of :class:`framescore.classifier.FramingClassifier`;
@@ -43,8 +46,9 @@ CARD = """# framescore default model
 
 A constrained logistic regression (`framescore.classifier.FramingClassifier`, C={C}) over
 framescore's named framing features: curated loaded-language terms by category and voice
-(narrator, headline, quoted, reported), {n_terms:,} learned loaded terms (each with its learned
-weight) by voice, typed attribution (report, distancing, endorsing, hedge, unverified,
+(narrator, headline, quoted, reported), {n_terms:,} loaded terms learned from annotated spans
+(each with its learned weight) and {n_subjective:,} subjective words learned from the labels, by
+voice, typed attribution (report, distancing, endorsing, hedge, unverified,
 sourcing) and scare quotes; {n_features} features, no word n-grams. Every score is exactly
 `intercept + Σ weight × value`; see `framescore explain`.
 
@@ -63,7 +67,11 @@ lower a score.
   Loaded_Language or Name_Calling,Labeling span touches the line: {n_ptc_pos}), and those
   spans. Research use. SHA-256 of `sentences.csv` `{ptc_sha}`.
 
-Neither corpus is part of framescore; the model holds only weights and the learned terms.
+- Candidate subjective words: strong subjective clues (Riloff & Wiebe 2003) and negative
+  opinion words (Hu & Liu 2004), as collected in rpryzant/neutralizing-bias (MIT); a candidate
+  becomes a learned subjective word when the training texts that contain it lean framed.
+Neither corpus nor lexicon is part of framescore; the model holds only weights and the terms
+it learned.
 
 ## Thresholds
 
@@ -107,7 +115,9 @@ def main() -> None:
     y = np.concatenate([babe.y, ptc.y])
     spans = babe.spans + ptc.spans
     groups = [f"babe:{g}" for g in babe.groups] + [f"ptc:{g}" for g in ptc.groups]
-    model = train(texts, y, spans=spans, groups=groups, cv=0, seed=SEED, **DEFAULT_PARAMS)
+    model = train(texts, y, spans=spans, groups=groups,
+                  candidates=sc.subjectivity_words(args.shared), cv=0, seed=SEED,
+                  **DEFAULT_PARAMS)
     articles = sc.ptc_articles(args.shared)
     seeds = sc.seeds(args.shared)
     seed_scores = model.score(list(seeds.values()))["score"].to_numpy()
@@ -115,9 +125,11 @@ def main() -> None:
         (model.score(articles["text"].tolist())["score"].to_numpy(),
          sc.ptc_article_labels(articles)),
         (seed_scores, np.array([k in sc.FRAMED_SEEDS for k in seeds], dtype=int)))
-    n_terms = len(model.features.learned_terms)
+    n_subjective = sum(len(t) > 2 for t in model.features.learned_terms)
+    n_terms = len(model.features.learned_terms) - n_subjective
     card = CARD.format(
-        C=DEFAULT_PARAMS["C"], n_terms=n_terms, n_features=len(model.feature_names),
+        C=DEFAULT_PARAMS["C"], n_terms=n_terms, n_subjective=n_subjective,
+        n_features=len(model.feature_names),
         n_babe=len(babe.y), n_babe_pos=int(babe.y.sum()), babe_sha=babe.sha256,
         n_ptc=len(ptc.y), n_ptc_articles=len(articles), n_ptc_pos=int(ptc.y.sum()),
         ptc_sha=ptc.sha256, threshold=model.threshold,
@@ -135,10 +147,11 @@ def main() -> None:
              "license": "research use",
              "citation": "Da San Martino et al., EMNLP 2019"}],
         seed_scores={k: float(v) for k, v in zip(seeds, seed_scores, strict=True)},
-        n_learned_terms=n_terms,
+        n_learned_terms=n_terms, n_learned_subjective=n_subjective,
     )
     print(json.dumps({"threshold": model.threshold, "article_threshold": model.article_threshold,
-                      "learned_terms": n_terms, "seeds": model.manifest["seed_scores"],
+                      "learned_terms": n_terms,
+                      "learned_subjective": n_subjective, "seeds": model.manifest["seed_scores"],
                       "seconds": round(time.time() - t0)}))
 
 

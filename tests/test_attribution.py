@@ -236,6 +236,32 @@ def test_a_scare_quote_in_the_narrators_voice(model_features, text):
     assert len(scare_quotes(model_features, text)) == 1
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The band recorded "Harbour Lights" in a single night.',  # a title
+        'She reviewed "The Fall of the Northern Mills" for the paper.',  # small words inside
+        'Farmers in the hills grow a grain known as "teff" on terraces.',  # a word named
+        'In the region, narrow valleys are called "dales".',
+        'The term "settler" has two meanings in the report.',  # a word mentioned
+        'The committee adopted the phrase "shared stewardship" in 2019.',
+    ],
+)
+def test_a_quoted_name_title_or_mention_is_not_a_scare_quote(model_features, text):
+    assert scare_quotes(model_features, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The so-called "peace plan" was unveiled on Tuesday.',  # "so-called" is no naming
+        'The "moderate" rebels shelled the town.',
+    ],
+)
+def test_scare_quotes_next_to_naming_look_alikes(model_features, text):
+    assert len(scare_quotes(model_features, text)) == 1
+
+
 def test_a_comma_in_a_number_is_not_a_clause_boundary(model_features):
     # "ads" matches the report verb "added" (stem "ad"); the comma in "$100,000" before it is
     # the number's, not one before a trailing attribution ("..., the firm added"), so the

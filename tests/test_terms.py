@@ -3,7 +3,7 @@
 import pytest
 
 from framescore.features import FramingFeatures
-from framescore.terms import learn_terms, parse_word_list, word_spans
+from framescore.terms import learn_label_terms, learn_terms, parse_word_list, word_spans
 
 
 def _corpus():
@@ -54,3 +54,63 @@ def test_learned_terms_feed_their_own_weighted_feature_with_voice():
 def test_a_lexicon_entry_overrides_a_learned_term():
     ff = FramingFeatures(learned_terms=[("usurping entity", 0.9)]).fit([""])
     assert ff.lexicon.lookup("usurping entity").category != "learned"
+
+
+# --- candidate words that lean towards framed texts (learn_label_terms) ---------------------
+
+LABELLED = [
+    ("The council's reckless plan drew a furious crowd.", 1),
+    ("A reckless and shameful vote ended the session.", 1),
+    ("Critics called the budget shameful.", 1),
+    ("The furious mayor left early.", 1),
+    ("The council approved the plan on a close vote.", 0),
+    ("The session ended after a vote.", 0),
+    ("A furious storm closed the road.", 0),
+    ("Reckless Creek flooded the valley road.", 0),
+    ("The mayor met Reckless in the valley.", 0),
+    ("The budget passed with the mayor's support.", 0),
+]
+
+
+def lean_of(candidates, **kw):
+    texts, y = zip(*LABELLED, strict=True)
+    return dict(learn_label_terms(texts, y, candidates, **kw))
+
+
+def test_a_candidate_found_mostly_in_framed_texts_leans_framed():
+    terms = lean_of(["shameful", "furious", "vote"], prior=1.0)
+    assert terms["shameful"] > terms["furious"] > 0  # 2 of 2 framed beats 2 of 3
+    assert "vote" not in terms  # 1 framed text of 3: below the base rate
+
+
+def test_words_that_are_not_candidates_are_never_learned():
+    assert "council" not in lean_of(["shameful"], prior=1.0)
+
+
+def test_a_word_mostly_written_as_a_name_is_not_learned():
+    texts = ["Voters in Hope rejected the shameful plan.", "The mayor of Hope resigned.",
+             "A rally in Hope turned angry.", "There is little hope for the plan.",
+             "The council met.", "The road reopened."]
+    y = [1, 1, 1, 0, 0, 0]
+    assert learn_label_terms(texts, y, ["hope"], prior=1.0, min_lean=-1.0) == []
+    lower = [t.replace("in Hope", "in hope").replace("of Hope", "of hope") for t in texts]
+    assert [t for t, _ in learn_label_terms(lower, y, ["hope"], prior=1.0)] == ["hope"]
+
+
+def test_min_texts_and_exclude_by_stem():
+    assert "shameful" not in lean_of(["shameful"], prior=1.0, min_texts=3)
+    assert lean_of(["shameful", "furious"], prior=1.0, exclude=["fury", "shameful"]) == {
+        "furious": lean_of(["furious"], prior=1.0)["furious"]}
+
+
+def test_one_word_per_stem_the_strongest():
+    texts = ["They attack the plan.", "Attacks on the plan grew.", "The attacks were vile.",
+             "The plan went ahead.", "The attack came at dawn."]
+    terms = learn_label_terms(texts, [1, 1, 1, 0, 0], ["attack", "attacks"], prior=1.0,
+                              min_texts=2, min_lean=-1.0)
+    assert [t for t, _ in terms] == ["attacks"]
+
+
+def test_labels_must_match_texts():
+    with pytest.raises(ValueError, match="2 texts but 1 labels"):
+        learn_label_terms(["a b c", "d e f"], [1], ["abc"])

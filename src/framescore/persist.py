@@ -326,10 +326,11 @@ def _fmt(value) -> str:
 
 def model_card(name: str, *, threshold: float, params: dict, training_data: list[dict],
                metrics: dict | None = None, group_col: str | None = None,
-               version: str = "") -> str:
+               version: str = "", subjective_words: list[dict] | None = None) -> str:
     """The MODEL_CARD.md text of a trained model, from its training data (one dict per file:
-    path, sha256, n, n_framed, dropped, text_col, label_col, positive, negative, words_col)
-    and CV metrics."""
+    path, sha256, n, n_framed, dropped, text_col, label_col, positive, negative, words_col),
+    the word lists its subjective words were learned from (path, sha256, n, learned) and CV
+    metrics."""
     lexicons = params.get("extra_lexicons") or []
     shown = ", ".join(f"{k}={v!r}" for k, v in sorted(params.items()) if k != "extra_lexicons")
     lines = [
@@ -359,6 +360,12 @@ def model_card(name: str, *, threshold: float, params: dict, training_data: list
             + (f"; term weights learned from the marked words in `{td['words_col']}`"
                if td.get("words_col") else ""),
         ]
+    for wl in subjective_words or ():
+        lines.append(f"- candidate words: `{wl['path']}` (SHA-256 `{wl['sha256']}`, {wl['n']} "
+                     "words); those whose training texts lean framed are learned as "
+                     "`learned_subjective` terms")
+    if subjective_words:
+        lines.append(f"- learned subjective words: {subjective_words[0]['learned']}")
     if group_col:
         lines.append(f"- cross-validation folds grouped by `{group_col}`")
     lines += [

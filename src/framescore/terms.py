@@ -18,7 +18,9 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
+import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from .text import normalize, stem, token_spans
@@ -27,6 +29,8 @@ _CALENDAR = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
     "may june july august september october november december today yesterday tomorrow "
     "week month year".split())
+#: The category of candidate words learned from text labels (:func:`learn_label_terms`).
+SUBJECTIVE = "learned_subjective"
 _WORD_RE = re.compile(r"[a-z][a-z'-]*[a-z]\Z")
 
 
@@ -43,6 +47,19 @@ def parse_word_list(value) -> list[str]:
         except (ValueError, SyntaxError):
             raise ValueError(f"cannot read the word list {value[:60]!r}") from None
     return [w.strip() for w in re.split(r"[|;]", value) if w.strip()]
+
+
+def read_word_list(path) -> list[str]:
+    """The words of a word-list file, one per line (lowercased; blank lines, ``#`` and ``;``
+    comment lines and multi-word entries left out), read as UTF-8 or else Latin-1, as public
+    lexicons are published."""
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    words = (line.strip().lower() for line in text.splitlines())
+    return [w for w in words if w and not w.startswith(("#", ";")) and " " not in w]
 
 
 def word_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
@@ -142,3 +159,52 @@ def _drop_covered_bigrams(terms: list[tuple[str, float]]) -> list[tuple[str, flo
     single = {stem(normalize(t)): w for t, w in terms if " " not in t}
     return [(t, w) for t, w in terms
             if " " not in t or w > max(single.get(stem(normalize(p)), 0.0) for p in t.split())]
+
+
+def learn_label_terms(texts: Sequence[str], labels: Sequence[int], candidates: Iterable[str],
+                      *, prior: float = 3.0, min_texts: int = 2, min_lean: float = 0.05,
+                      exclude: Iterable[str] = ()) -> list[tuple[str, float]]:
+    """Candidate words (e.g. a subjectivity lexicon's) that lean towards framed texts: each
+    word of ``candidates`` that occurs in ``min_texts`` or more of ``texts``, with its lean
+    ``(p - base) / (1 - base)``, where ``p`` is the smoothed share of framed texts among those
+    that contain it (``prior`` pseudo-texts at the base rate) and ``base`` the share of
+    framed texts. Words of lean ``min_lean`` or more are kept, strongest first (ties by
+    word), one per stem; so are no stop words, calendar words, words in ``exclude`` (matched
+    by stem) or proper names (written with a capital inside a sentence in most uses)."""
+    y = np.asarray(labels, dtype=float)
+    if len(y) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(y)} labels")
+    wanted = {w.strip().lower() for w in candidates}
+    wanted = {w for w in wanted if is_content_word(w)}
+    seen: Counter = Counter()  # texts that contain the word
+    framed: Counter = Counter()  # framed texts that contain it
+    uses: Counter = Counter()
+    capitals: Counter = Counter()
+    for text, label in zip(texts, y, strict=True):
+        words = set()
+        for _, surface, _, capital in _tokens(text, ()):
+            if surface in wanted:
+                words.add(surface)
+                uses[surface] += 1
+                capitals[surface] += capital
+        for w in words:
+            seen[w] += 1
+            framed[w] += label
+    base = float(y.mean()) if len(y) else 0.0
+    if not 0 < base < 1:
+        return []
+    taken = {stem(normalize(w)) for w in exclude}
+    leaning = []
+    for w, n in seen.items():
+        if n < min_texts or capitals[w] * 2 > uses[w]:
+            continue
+        lean = ((framed[w] + prior * base) / (n + prior) - base) / (1 - base)
+        if lean >= min_lean:
+            leaning.append((w, round(float(lean), 4)))
+    out = []
+    for w, lean in sorted(leaning, key=lambda wl: (-wl[1], wl[0])):
+        key = stem(normalize(w))
+        if key not in taken:
+            taken.add(key)
+            out.append((w, lean))
+    return out

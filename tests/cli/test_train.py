@@ -133,3 +133,34 @@ def test_train_words_col_must_exist(runner, tmp_path):
     result = invoke(runner, ["train", tmp_path / "a.csv", "--positive", "b", "--words-col",
                              "marked", "--cv", "0", "-o", tmp_path / "m"], code=1)
     assert_one_line_error(result, "no column 'marked'")
+
+
+def test_train_learns_subjective_words_from_a_word_list(runner, tmp_path):
+    """--subjective-words: listed words whose texts lean framed become learned_subjective
+    terms, explained by span and voice; unlisted or neutral-leaning words do not, and the
+    manifest and card name the list with its hash."""
+    rows = []
+    for i in range(12):
+        rows.append({"text": f"The wobbly council plan failed, report {i}.", "label": "b"})
+        rows.append({"text": f"The council plan passed, report {i}.", "label": "n"})
+    pd.DataFrame(rows).to_csv(tmp_path / "a.csv", index=False)
+    (tmp_path / "words.txt").write_text("; our list\nwobbly\nshoddy\nplan\nfailed\n", encoding="utf-8")
+    out = tmp_path / "m"
+    invoke(runner, ["train", tmp_path / "a.csv", "--positive", "b", "--subjective-words",
+                    tmp_path / "words.txt", "--cv", "0", "-o", out])
+    model = framescore.load(out)
+    assert sorted(t for t, *_ in model.features.learned_terms) == ["failed", "wobbly"]  # not "shoddy": curated
+    assert {c for _, _, c in model.features.learned_terms} == {"learned_subjective"}
+    (listed,) = model.manifest["subjective_words"]
+    assert listed["path"] == str(tmp_path / "words.txt") and listed["n"] == 4
+    assert listed["learned"] == 2 and len(listed["sha256"]) == 64
+    assert "learned as `learned_subjective` terms" in (out / "MODEL_CARD.md").read_text()
+    spans = explain(model, 'Officials said the plan was "wobbly".').spans
+    assert ("wobbly", "loaded:learned_subjective:quoted") in [
+        (s["text"].strip('"'), s["feature"]) for s in spans]
+
+
+def test_train_subjective_words_file_must_exist(runner, tmp_path, labeled_csv):
+    result = invoke(runner, ["train", labeled_csv, "--positive", "biased", "--subjective-words",
+                             tmp_path / "missing.txt", "--cv", "0", "-o", tmp_path / "m"], code=2)
+    assert "missing.txt" in result.output
