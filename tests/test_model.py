@@ -284,6 +284,42 @@ def test_cross_validate_reports_progress_once_per_fold(texts_labels, lexicon_pat
     assert len(calls) == 3
 
 
+def _cv_outcome(texts_labels, lexicon_paths, **kwargs) -> tuple[dict, np.ndarray, list]:
+    texts, y = texts_labels
+    calls = []
+    metrics, proba = cross_validate(texts, y, cv=3, lexicons=[str(p) for p in lexicon_paths],
+                                    thresholds=11, progress=lambda *args: calls.append(args),
+                                    **kwargs)
+    return metrics, proba, calls
+
+
+def test_parallel_folds_give_the_sequential_results(texts_labels, lexicon_paths):
+    """The folds through joblib.Parallel with two workers (threads here, which start at once;
+    the test below starts processes): the same results, in the same order, as in-process."""
+    from joblib import parallel_config
+
+    metrics, proba, calls = _cv_outcome(texts_labels, lexicon_paths)
+    with parallel_config(backend="threading"):
+        threaded, threaded_proba, threaded_calls = _cv_outcome(texts_labels, lexicon_paths,
+                                                               n_jobs=2)
+    assert np.array_equal(threaded_proba, proba)
+    assert threaded == metrics  # fold thresholds included, in fold order
+    assert threaded_calls == calls == [(1, 3), (2, 3), (3, 3)]
+
+
+@pytest.mark.slow  # starts loky worker processes (several seconds)
+def test_folds_in_worker_processes_give_the_sequential_results(texts_labels, lexicon_paths):
+    metrics, proba, calls = _cv_outcome(texts_labels, lexicon_paths, n_jobs=1)
+    parallel, parallel_proba, parallel_calls = _cv_outcome(texts_labels, lexicon_paths,
+                                                           n_jobs=2)
+    assert np.array_equal(parallel_proba, proba)
+    assert parallel == metrics and len(metrics["fold_thresholds"]) == 3
+    assert parallel_calls == calls == [(1, 3), (2, 3), (3, 3)]
+    # a fold's error in a worker is raised here as itself: its type and message
+    with pytest.raises(ValueError, match=r"^threshold_cv must be 0 \(no tuning\) or at least 2"):
+        _cv_outcome(texts_labels, lexicon_paths, n_jobs=2, threshold_cv=1)
+
+
 @pytest.mark.slow
 def test_train_is_deterministic(texts_labels):
     texts, y = texts_labels

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
@@ -536,16 +537,32 @@ def _check_spans(spans, n: int):
     return None if spans is None else list(spans)
 
 
+def _fold(params: dict, seed: int, train_texts, train_y, test_texts, spans, groups,
+          candidates) -> tuple[np.ndarray, float]:
+    """One fold of :func:`cross_validate` (a top-level function, so that a worker process of
+    joblib can run it): the out-of-fold probabilities of ``test_texts`` and the fold's
+    threshold, of a model fitted on the training part."""
+    model = FramingModel(random_state=seed, **params).fit(
+        train_texts, train_y, spans=spans, groups=groups, candidates=candidates)
+    return model.predict_proba(test_texts)[:, 1], model.threshold
+
+
 def cross_validate(texts, y, *, groups=None, spans=None, candidates=None, cv: int = 5,
                    seed: int = 42, progress: Callable[[int, int], object] | None = None,
-                   **params) -> tuple[dict, np.ndarray]:
+                   n_jobs: int | None = None, **params) -> tuple[dict, np.ndarray]:
     """Out-of-fold probabilities and metrics; each fold picks its threshold on its own training
     data (inner 3-fold CV maximizing macro-F1), so the reported macro-F1 is not tuned on the
     test folds. ``groups`` (e.g. outlets) keeps a group on one side of every split. With
     ``spans`` (annotated character spans, one list per text) each fold learns its terms from
     its own training part only, as it does from ``candidates``. ``params`` are
     :class:`FramingModel`'s; ``progress``, when
-    given, is called after each fold with the number of folds done and ``cv``."""
+    given, is called after each fold with the number of folds done and ``cv``.
+
+    ``n_jobs`` fits the folds in that many worker processes (:class:`joblib.Parallel`, its
+    default loky backend; scikit-learn's meaning: None or 1 in this process, unless inside a
+    :func:`joblib.parallel_config` context; -1 all cores). The results are the same whatever
+    ``n_jobs``, and a fold's exception is raised here as it is.
+    """
     texts = np.asarray(as_texts(texts), dtype=object)
     y = _binary_labels(y)
     spans = _check_spans(spans, len(y))
@@ -555,18 +572,22 @@ def cross_validate(texts, y, *, groups=None, spans=None, candidates=None, cv: in
         splits = StratifiedKFold(cv, shuffle=True, random_state=seed).split(texts, y)
     else:
         splits = StratifiedGroupKFold(cv, shuffle=True, random_state=seed).split(texts, y, groups)
+    splits = list(splits)
+    folds = (delayed(_fold)(
+        params, seed, texts[train_idx], y[train_idx], texts[test_idx],
+        None if spans is None else [spans[i] for i in train_idx],
+        None if groups is None else [groups[i] for i in train_idx], candidates)
+        for train_idx, test_idx in splits)
     proba = np.zeros(len(y))
     pred = np.zeros(len(y), dtype=int)
     thresholds = []
-    for done, (train_idx, test_idx) in enumerate(splits, start=1):
-        model = FramingModel(random_state=seed, **params).fit(
-            texts[train_idx], y[train_idx],
-            spans=None if spans is None else [spans[i] for i in train_idx],
-            groups=None if groups is None else [groups[i] for i in train_idx],
-            candidates=candidates)
-        proba[test_idx] = model.predict_proba(texts[test_idx])[:, 1]
-        pred[test_idx] = proba[test_idx] >= model.threshold
-        thresholds.append(model.threshold)
+    # in fold order, each as soon as it and those before it are done
+    results = Parallel(n_jobs=n_jobs, return_as="generator")(folds)
+    for done, ((_, test_idx), (fold_proba, threshold)) in enumerate(
+            zip(splits, results, strict=True), start=1):
+        proba[test_idx] = fold_proba
+        pred[test_idx] = fold_proba >= threshold
+        thresholds.append(threshold)
         if progress is not None:
             progress(done, cv)
     metrics = binary_metrics(y, proba, threshold=None, pred=pred)
@@ -582,7 +603,7 @@ def _tuned(params: dict, seed, cv: int = 3, thresholds=91) -> TunedThresholdClas
 
 
 def train(texts, labels, *, groups=None, spans=None, candidates=None, cv: int = 5,
-          seed: int = 42, **params) -> FramingModel:
+          seed: int = 42, n_jobs: int | None = None, **params) -> FramingModel:
     """Train a model on ``texts`` with binary ``labels`` (1 = framed); ``params`` (feature
     settings, ``C`` and ``constrained``: :class:`FramingModel`'s parameters) override
     :data:`DEFAULT_PARAMS`. With ``spans``
@@ -593,8 +614,9 @@ def train(texts, labels, *, groups=None, spans=None, candidates=None, cv: int = 
     a subjectivity lexicon's) add the category ``learned_subjective``: those that lean
     towards framed texts (:meth:`FramingModel.fit`).
 
-    Runs ``cv``-fold cross-validation for the reported metrics (``cv=0`` skips it), then fits
-    the final model on all data with a threshold tuned by inner cross-validation:
+    Runs ``cv``-fold cross-validation for the reported metrics (``cv=0`` skips it; its folds
+    in ``n_jobs`` processes, as :func:`cross_validate`'s), then fits the final model on all
+    data, in this process, with a threshold tuned by inner cross-validation:
     ``FramingModel(random_state=seed, **params).fit(texts, labels, spans=spans,
     groups=groups)``, with the metrics in its manifest.
     """
@@ -609,7 +631,7 @@ def train(texts, labels, *, groups=None, spans=None, candidates=None, cv: int = 
     if cv:
         manifest["cv_metrics"], _ = cross_validate(texts, y, groups=groups, spans=spans,
                                                    candidates=candidates, cv=cv, seed=seed,
-                                                   **params)
+                                                   n_jobs=n_jobs, **params)
     model.fit(texts, labels, spans=spans, groups=groups, candidates=candidates)
     model.manifest = {**manifest, "n_learned_terms": model.manifest["n_learned_terms"]}
     return model

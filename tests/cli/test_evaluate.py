@@ -86,3 +86,44 @@ def test_evaluate_cv_shows_progress_per_fold_on_a_terminal_only(runner, labeled_
     assert "2/2" in r.stderr and "folds" in r.stderr and "2/2" not in r.stdout
     assert json.loads(r.stdout)["cv"] == 2
     assert invoke(runner, ["-q", *args]).stderr == ""
+
+
+def test_evaluate_jobs_must_be_positive_and_go_with_cv(runner, labeled_csv, model_dir):
+    args = ["evaluate", labeled_csv, "--text-col", "sentence", "--positive", "framed"]
+    r = invoke(runner, [*args, "--cv", "2", "-j", "0"], code=2)
+    assert_one_line_error(r, "'-j' / '--jobs'", "0 is not in the range x>=1")
+    r = invoke(runner, [*args, "--model", model_dir, "-j", "2"], code=2)
+    assert_one_line_error(r, "-j/--jobs applies with --cv only")
+
+
+def test_evaluate_cv_jobs_reach_the_folds(runner, labeled_csv, cli_lexicons, monkeypatch):
+    """-j N is cross_validate's n_jobs (no more than the folds): the metrics of -j 2 are those
+    of -j 1 (folds in threads here, which start at once; the test below starts processes)."""
+    from joblib import parallel_config
+
+    from framescore import model as fm
+
+    real = fm.cross_validate
+    n_jobs = []
+
+    def quick(*args, **kwargs):  # quicker folds: a small lexicon, a coarse grid
+        n_jobs.append(kwargs["n_jobs"])
+        return real(*args, thresholds=11, lexicons=[str(p) for p in cli_lexicons], **kwargs)
+
+    monkeypatch.setattr(fm, "cross_validate", quick)
+    args = ["evaluate", labeled_csv, "--text-col", "sentence", "--positive", "framed",
+            "--negative", "plain", "--cv", "2", "--format", "json"]
+    one = json.loads(invoke(runner, args).stdout)
+    with parallel_config(backend="threading"):
+        two = json.loads(invoke(runner, [*args, "-j", "8"]).stdout)  # 2 folds: 2 jobs
+    assert two == one and len(one["fold_thresholds"]) == 2
+    assert n_jobs == [1, 2]
+
+
+@pytest.mark.slow  # starts worker processes
+def test_evaluate_cv_jobs_give_the_metrics_of_one_job(runner, labeled_csv):
+    args = ["evaluate", labeled_csv, "--text-col", "sentence", "--positive", "framed",
+            "--negative", "plain", "--group-col", "outlet", "--cv", "2", "--format", "json"]
+    one = json.loads(invoke(runner, [*args, "-j", "1"]).stdout)
+    two = json.loads(invoke(runner, [*args, "--jobs", "2"]).stdout)
+    assert two == one and one["grouped"] is True and len(one["fold_thresholds"]) == 2

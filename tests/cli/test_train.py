@@ -144,12 +144,14 @@ def test_train_learns_subjective_words_from_a_word_list(runner, tmp_path):
         rows.append({"text": f"The wobbly council plan failed, report {i}.", "label": "b"})
         rows.append({"text": f"The council plan passed, report {i}.", "label": "n"})
     pd.DataFrame(rows).to_csv(tmp_path / "a.csv", index=False)
-    (tmp_path / "words.txt").write_text("; our list\nwobbly\nshoddy\nplan\nfailed\n", encoding="utf-8")
+    (tmp_path / "words.txt").write_text("; our list\nwobbly\nshoddy\nplan\nfailed\n",
+                                        encoding="utf-8")
     out = tmp_path / "m"
     invoke(runner, ["train", tmp_path / "a.csv", "--positive", "b", "--subjective-words",
                     tmp_path / "words.txt", "--cv", "0", "-o", out])
     model = framescore.load(out)
-    assert sorted(t for t, *_ in model.features.learned_terms) == ["failed", "wobbly"]  # not "shoddy": curated
+    learned = sorted(t for t, *_ in model.features.learned_terms)
+    assert learned == ["failed", "wobbly"]  # not "shoddy": curated
     assert {c for _, _, c in model.features.learned_terms} == {"learned_subjective"}
     (listed,) = model.manifest["subjective_words"]
     assert listed["path"] == str(tmp_path / "words.txt") and listed["n"] == 4
@@ -164,3 +166,25 @@ def test_train_subjective_words_file_must_exist(runner, tmp_path, labeled_csv):
     result = invoke(runner, ["train", labeled_csv, "--positive", "biased", "--subjective-words",
                              tmp_path / "missing.txt", "--cv", "0", "-o", tmp_path / "m"], code=2)
     assert "missing.txt" in result.output
+
+
+def test_train_jobs_must_be_positive(runner, tmp_path, labeled_csv):
+    r = invoke(runner, ["train", labeled_csv, "--text-col", "sentence", "--positive", "framed",
+                        "-j", "0", "-o", tmp_path / "m"], code=2)
+    assert_one_line_error(r, "'-j' / '--jobs'", "0 is not in the range x>=1")
+    assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.slow  # starts worker processes
+def test_train_jobs_give_the_cv_metrics_and_model_of_one_job(runner, tmp_path, labeled_csv):
+    """-j 2 fits the CV folds in two worker processes: the manifest's cv_metrics (fold
+    thresholds included) and the model are those of -j 1."""
+    args = ["train", labeled_csv, "--text-col", "sentence", "--positive", "framed",
+            "--negative", "plain", "--cv", "2", "--min-df", "1"]
+    invoke(runner, [*args, "-j", "1", "-o", tmp_path / "one"])
+    invoke(runner, [*args, "--jobs", "2", "-o", tmp_path / "two"])
+    one, two = (json.loads((tmp_path / d / "manifest.json").read_text()) for d in ("one", "two"))
+    assert two["cv_metrics"] == one["cv_metrics"]
+    assert len(one["cv_metrics"]["fold_thresholds"]) == 2
+    assert ((tmp_path / "two" / "model.json").read_bytes()
+            == (tmp_path / "one" / "model.json").read_bytes())

@@ -179,6 +179,12 @@ score_lexicon_option = click.option(
          "term. Repeatable. The output records the lexicons in force with their SHA-256.")
 
 
+cv_jobs_option = click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+    help="Fit the cross-validation folds in this many worker processes (same metrics as "
+         "-j 1).")
+
+
 def labeled_options(func):
     """The options that read a labeled corpus (train, evaluate)."""
     for decorator in reversed([

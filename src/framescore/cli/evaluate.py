@@ -11,6 +11,7 @@ import click
 from .common import (
     CONTEXT,
     check_enough,
+    cv_jobs_option,
     feature_options,
     feature_params,
     info,
@@ -32,6 +33,7 @@ from .common import (
               help="Cross-validate a new model with these options on DATA.")
 @model_option
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the CV splits.")
+@cv_jobs_option
 @feature_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Metrics as aligned text or one JSON object.")
@@ -40,12 +42,13 @@ from .common import (
                    "confusion-matrix plots here (needs matplotlib).")
 @click.pass_context
 def command(ctx, data, text_col, label_col, positive, negative, group_col, sep, labels_file,
-             cv, model_dir, seed, lexicons, ngrams, voice, C, min_df, fmt, report_dir) -> None:
+             cv, model_dir, seed, jobs, lexicons, ngrams, voice, C, min_df, fmt,
+             report_dir) -> None:
     """Measure a model on labeled data: cross-validated (--cv K) or held-out (--model DIR).
 
     With --cv K, a model with the given feature options is cross-validated on DATA (each
-    fold tunes its threshold on its own training part; a bar of the folds done shows on
-    a terminal). With --model DIR (or
+    fold tunes its threshold on its own training part; -j N fits N folds at a time in
+    worker processes; a bar of the folds done shows on a terminal). With --model DIR (or
     $FRAMESCORE_MODEL), that model scores DATA as held-out data at its own threshold.
     Reports macro_f1, accuracy, roc_auc, pr_auc, brier, ece and the confusion matrix.
 
@@ -63,6 +66,9 @@ def command(ctx, data, text_col, label_col, positive, negative, group_col, sep, 
     if cv is None and any(ctx.get_parameter_source(o) == given for o in feature_opts):
         raise click.UsageError("--lexicon, --ngrams/--no-ngrams, --voice/--no-voice, --C and "
                                "--min-df apply with --cv only (a saved model has its own)")
+    if cv is None and ctx.get_parameter_source("jobs") == given:
+        raise click.UsageError("-j/--jobs applies with --cv only (it fits the folds in worker "
+                               "processes)")
     labeled = load_labeled(data, text_col, label_col, positive, negative, group_col, sep,
                            labels_file)
     if cv is not None:
@@ -76,7 +82,7 @@ def command(ctx, data, text_col, label_col, positive, negative, group_col, sep, 
             bar.reset(total=cv)
             metrics, proba = cross_validate(labeled.texts, labeled.y, groups=labeled.groups,
                                             cv=cv, seed=seed, progress=lambda *_: bar.update(),
-                                            **params)
+                                            n_jobs=min(jobs, cv), **params)
         metrics["mode"] = "cv"
     else:
         model = load_model(model_dir)

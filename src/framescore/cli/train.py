@@ -10,6 +10,7 @@ import click
 from .common import (
     CONTEXT,
     check_enough,
+    cv_jobs_option,
     feature_options,
     feature_params,
     info,
@@ -35,12 +36,13 @@ from .common import (
               help="Folds of the cross-validation whose metrics go into the manifest and "
                    "model card (0: none).")
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the CV splits.")
+@cv_jobs_option
 @feature_options
 @click.option("-o", "--output", required=True, metavar="DIR",
               help="Model directory to write (e.g. models/mine).")
 @click.option("--force", is_flag=True, help="Replace an existing model at -o.")
 def command(data, text_col, label_col, positive, negative, group_col, sep, labels_file, words_col,
-            word_lists, cv, seed, lexicons, ngrams, voice, C, min_df, output, force) -> None:
+            word_lists, cv, seed, jobs, lexicons, ngrams, voice, C, min_df, output, force) -> None:
     """Train a model on one or more labeled corpora and save it as a model directory.
 
     Each DATA is a CSV/TSV/JSONL/Parquet table, or a folder of .txt files with a labels
@@ -53,9 +55,9 @@ def command(data, text_col, label_col, positive, negative, group_col, sep, label
     training texts lean framed become learned subjective terms.
 
     Runs --cv K-fold cross-validation (each fold tunes its own threshold on its training
-    part), then fits on all data with a threshold tuned for macro-F1. Writes DIR with
-    model.json, manifest.json (hashes, versions, training data, metrics) and
-    MODEL_CARD.md; prints the CV metrics.
+    part; with -j N, N folds at a time in worker processes), then fits on all data with a
+    threshold tuned for macro-F1. Writes DIR with model.json, manifest.json (hashes,
+    versions, training data, metrics) and MODEL_CARD.md; prints the CV metrics.
 
     \b
     Example:
@@ -86,7 +88,8 @@ def command(data, text_col, label_col, positive, negative, group_col, sep, label
     info(f"training{f' with {cv}-fold cross-validation' if cv else ''}...")
     with sklearn_errors(where):
         model = train_model(labeled.texts, labeled.y, groups=labeled.groups, spans=labeled.spans,
-                            candidates=candidates, cv=cv, seed=seed, **params)
+                            candidates=candidates, cv=cv, seed=seed,
+                            n_jobs=min(jobs, max(cv, 1)), **params)
     training_data = [{
         "path": str(path), "sha256": part.sha256, "n": len(part.y),
         "n_framed": int(part.y.sum()), "dropped": part.dropped,
