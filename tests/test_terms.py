@@ -103,11 +103,19 @@ def test_min_texts_and_exclude_by_stem():
         "furious": lean_of(["furious"], prior=1.0)["furious"]}
 
 
-def test_one_word_per_stem_the_strongest():
-    texts = ["They attack the plan.", "Attacks on the plan grew.", "The attacks were vile.",
-             "The plan went ahead.", "The attack came at dawn."]
-    terms = learn_label_terms(texts, [1, 1, 1, 0, 0], ["attack", "attacks"], prior=1.0,
-                              min_texts=2, min_lean=-1.0)
+def test_a_stem_leans_over_every_form_it_matches():
+    # terms match by stem, so "nationalism" would also match "nations": its lean is measured
+    # over every text with a word of the stem, and here that stem does not lean framed
+    texts = ["Rampant nationalism poisoned the debate.", "Crude nationalism won the vote.",
+             "The nations signed the treaty.", "Two nations met in Geneva.",
+             "The national budget passed.", "Both nations agreed.", "The nations voted.",
+             "Officials met on the border."]
+    y = [1, 1, 0, 0, 0, 0, 0, 0]
+    assert learn_label_terms(texts, y, ["nationalism"], prior=1.0) == []
+    # one term per stem, as its most frequent form
+    texts = ["They attack the plan.", "Attacks on the plan grew vile.", "The attacks went on.",
+             "The plan went ahead.", "The attacks came at dawn.", "The talks resumed."]
+    terms = learn_label_terms(texts, [1, 1, 1, 0, 0, 0], ["attack", "attacked"], prior=1.0)
     assert [t for t, _ in terms] == ["attacks"]
 
 

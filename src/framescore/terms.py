@@ -164,47 +164,45 @@ def _drop_covered_bigrams(terms: list[tuple[str, float]]) -> list[tuple[str, flo
 def learn_label_terms(texts: Sequence[str], labels: Sequence[int], candidates: Iterable[str],
                       *, prior: float = 3.0, min_texts: int = 2, min_lean: float = 0.05,
                       exclude: Iterable[str] = ()) -> list[tuple[str, float]]:
-    """Candidate words (e.g. a subjectivity lexicon's) that lean towards framed texts: each
-    word of ``candidates`` that occurs in ``min_texts`` or more of ``texts``, with its lean
-    ``(p - base) / (1 - base)``, where ``p`` is the smoothed share of framed texts among those
-    that contain it (``prior`` pseudo-texts at the base rate) and ``base`` the share of
-    framed texts. Words of lean ``min_lean`` or more are kept, strongest first (ties by
-    word), one per stem; so are no stop words, calendar words, words in ``exclude`` (matched
-    by stem) or proper names (written with a capital inside a sentence in most uses)."""
+    """Candidate words (e.g. a subjectivity lexicon's) that lean towards framed texts.
+
+    A term matches by its stem, as lexicon terms do, so leaning is measured per stem: over
+    the texts with a word of that stem (``min_texts`` or more of them), ``p`` is the smoothed
+    share of framed texts (``prior`` pseudo-texts at the base rate ``base``, the share of
+    framed texts) and the lean is ``(p - base) / (1 - base)``. Stems of lean ``min_lean`` or
+    more are kept, strongest first (ties by word), each as its most frequent lowercase form;
+    never stop words, calendar words, stems of ``exclude`` or proper names (written with a
+    capital inside a sentence in most uses)."""
     y = np.asarray(labels, dtype=float)
     if len(y) != len(texts):
         raise ValueError(f"{len(texts)} texts but {len(y)} labels")
-    wanted = {w.strip().lower() for w in candidates}
-    wanted = {w for w in wanted if is_content_word(w)}
-    seen: Counter = Counter()  # texts that contain the word
-    framed: Counter = Counter()  # framed texts that contain it
+    wanted = {stem(normalize(w)) for w in (c.strip().lower() for c in candidates)
+              if is_content_word(w)} - {stem(normalize(w)) for w in exclude}
+    seen: Counter = Counter()  # texts with a word of the stem
+    framed: Counter = Counter()  # framed texts with one
     uses: Counter = Counter()
     capitals: Counter = Counter()
+    forms: dict[str, Counter] = {}
     for text, label in zip(texts, y, strict=True):
-        words = set()
-        for _, surface, _, capital in _tokens(text, ()):
-            if surface in wanted:
-                words.add(surface)
-                uses[surface] += 1
-                capitals[surface] += capital
-        for w in words:
-            seen[w] += 1
-            framed[w] += label
+        stems = set()
+        for key, surface, _, capital in _tokens(text, ()):
+            if key in wanted:
+                stems.add(key)
+                uses[key] += 1
+                capitals[key] += capital
+                if not capital:
+                    forms.setdefault(key, Counter())[surface] += 1
+        for key in stems:
+            seen[key] += 1
+            framed[key] += label
     base = float(y.mean()) if len(y) else 0.0
     if not 0 < base < 1:
         return []
-    taken = {stem(normalize(w)) for w in exclude}
-    leaning = []
-    for w, n in seen.items():
-        if n < min_texts or capitals[w] * 2 > uses[w]:
-            continue
-        lean = ((framed[w] + prior * base) / (n + prior) - base) / (1 - base)
-        if lean >= min_lean:
-            leaning.append((w, round(float(lean), 4)))
     out = []
-    for w, lean in sorted(leaning, key=lambda wl: (-wl[1], wl[0])):
-        key = stem(normalize(w))
-        if key not in taken:
-            taken.add(key)
-            out.append((w, lean))
-    return out
+    for key, n in seen.items():
+        if n < min_texts or capitals[key] * 2 > uses[key]:
+            continue
+        lean = ((framed[key] + prior * base) / (n + prior) - base) / (1 - base)
+        if lean >= min_lean:
+            out.append((forms[key].most_common(1)[0][0], round(float(lean), 4)))
+    return sorted(out, key=lambda wl: (-wl[1], wl[0]))

@@ -13,8 +13,9 @@ Rules, applied to each sentence after matching (quoted tokens stay ``quoted``):
 - a sourcing pattern that is a speech verb ("told reporters", "quoted as saying") governs like
   one: "The minister told reporters (that) <reported>".
 
-Before that, speech verbs that are capitalized names in the text are dropped from the matches
-(:func:`drop_names`): "Edward Said", "Port Said", "Tell Abyad", "Said Hassan arrived".
+Before that, speech verbs and learned words that are capitalized names in the text are dropped
+from the matches (:func:`drop_names`): "Edward Said", "Port Said", "Tell Abyad", "Said Hassan
+arrived"; "the United Nations", "the Gaza Strip".
 """
 
 from __future__ import annotations
@@ -90,14 +91,23 @@ def _headline_case(text: str, sent: Sentence) -> bool:
                    for k in range(len(sent)))
 
 
+def _may_be_name(m: Match) -> bool:
+    """A match that a capital can turn into part of a name: a speech verb ("Said") or a
+    one-word learned term ("Strip" in "the Gaza Strip"; learned terms are never names in
+    their training texts)."""
+    if "-" in m.entry.term:
+        return False
+    return m.entry.category in GOVERNING_TYPES or (m.entry.source == "learned"
+                                                   and m.j - m.i == 1)
+
+
 def drop_names(text: str, sent: Sentence, matches: list[Match]) -> None:
-    """Remove from ``matches`` (in place) the speech verbs that are capitalized names in
-    ``text`` (:func:`_is_name`). Headlines, and sentences in headline case, are left alone:
-    their words are capitalized whatever they are."""
+    """Remove from ``matches`` (in place) the speech verbs and one-word learned terms that
+    are capitalized names in ``text`` (:func:`_is_name`). Headlines, and sentences in
+    headline case, are left alone: their words are capitalized whatever they are."""
     if sent.is_title:
         return
-    names = [m for m in matches if m.entry.category in GOVERNING_TYPES
-             and "-" not in m.entry.term and _is_name(text, sent, m)]
+    names = [m for m in matches if _may_be_name(m) and _is_name(text, sent, m)]
     if names and not _headline_case(text, sent):
         matches[:] = [m for m in matches if m not in names]
 
