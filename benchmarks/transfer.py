@@ -48,9 +48,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import shared_corpora as sc  # noqa: E402
 
 from framescore.lexicon import Lexicon, default_paths  # noqa: E402
-from framescore.model import DEFAULT_PARAMS, article_threshold, train  # noqa: E402
+from framescore.model import DEFAULT_PARAMS  # noqa: E402
 from framescore.terms import read_word_list  # noqa: E402
 from framescore.text import VOICES  # noqa: E402
+from framescore.training import article_threshold, train  # noqa: E402
 
 SEED = 42
 

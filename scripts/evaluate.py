@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from train_default import SEED, read_babe, read_wikinpov  # noqa: E402
 
-from framescore.model import DEFAULT_PARAMS, cross_validate, train  # noqa: E402
+from framescore.model import DEFAULT_PARAMS  # noqa: E402
+from framescore.training import cross_validate, train  # noqa: E402
 
 CONFIGS = {
     "framescore default: lexicon + voice + n-grams": {},

@@ -38,7 +38,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import shared_corpora as sc  # noqa: E402
 
-from framescore.model import DEFAULT_PARAMS, article_threshold, train  # noqa: E402
+from framescore.model import DEFAULT_PARAMS  # noqa: E402
+from framescore.training import article_threshold, train  # noqa: E402
 
 SEED = 42
 

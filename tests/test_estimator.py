@@ -28,8 +28,9 @@ from sklearn.utils import get_tags
 
 import framescore
 from framescore.explain import explain
-from framescore.model import DEFAULT_PARAMS, FramingModel, make_pipeline, train
+from framescore.model import DEFAULT_PARAMS, FramingModel, make_pipeline
 from framescore.terms import word_spans
+from framescore.training import train
 
 THRESHOLDS = 21  # a coarser grid than the default 91: fits in these tests stay fast
 

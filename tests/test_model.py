@@ -19,13 +19,7 @@ from framescore.batch import scores_with
 from framescore.corpus import read_labeled
 from framescore.explain import explain, explain_many
 from framescore.lexicon import default_paths
-from framescore.model import (
-    FramingModel,
-    cross_validate,
-    load,
-    make_pipeline,
-    train,
-)
+from framescore.model import FramingModel, load, make_pipeline
 from framescore.persist import (
     MANIFEST_FILE,
     MODEL_FILE,
@@ -34,6 +28,7 @@ from framescore.persist import (
     sha256_file,
     verify,
 )
+from framescore.training import cross_validate, train
 
 ROOT = Path(__file__).resolve().parents[1]
 

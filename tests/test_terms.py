@@ -3,7 +3,13 @@
 import pytest
 
 from framescore.features import FramingFeatures
-from framescore.terms import learn_label_terms, learn_terms, parse_word_list, word_spans
+from framescore.terms import (
+    inflects,
+    learn_label_terms,
+    learn_terms,
+    parse_word_list,
+    word_spans,
+)
 
 
 def _corpus():
@@ -117,6 +123,27 @@ def test_a_stem_leans_over_every_form_it_matches():
              "The plan went ahead.", "The attacks came at dawn.", "The talks resumed."]
     terms = learn_label_terms(texts, [1, 1, 1, 0, 0, 0], ["attack", "attacked"], prior=1.0)
     assert [t for t, _ in terms] == ["attacks"]
+
+
+@pytest.mark.parametrize(("form", "word", "expected"), [
+    ("attacks", "attack", True), ("attacking", "attack", True), ("slammed", "slam", True),
+    ("criticized", "criticize", True), ("hopes", "hope", True), ("attack", "attacks", True),
+    ("decades", "decadent", False), ("nations", "nationalism", False),
+    ("intelligence", "intelligent", False),
+])
+def test_inflections_of_a_word_and_other_words_of_its_stem(form, word, expected):
+    assert inflects(form, word) is expected
+
+
+def test_a_stem_used_mostly_as_another_word_is_not_learned():
+    # "decadent" shares its stem with "decades": most uses of the stem are not the candidate
+    texts = ["The decadent elite mocked the poor.", "For decades the elite mocked the poor.",
+             "Decades of abuse angered voters.", "It took two decades to build.",
+             "The road opened.", "The talks resumed."]
+    y = [1, 1, 1, 0, 0, 0]
+    assert learn_label_terms(texts, y, ["decadent"], prior=1.0) == []
+    assert [t for t, _ in learn_label_terms(texts, y, ["decadent", "decade"], prior=1.0)] == [
+        "decades"]
 
 
 def test_labels_must_match_texts():

@@ -18,7 +18,7 @@ _EXPORTS = {
     "LexiconError": "lexicon",
     "ModelError": "persist",
     "load": "model",
-    "train": "model",
+    "train": "training",
 }
 
 __all__ = [*_EXPORTS, "__version__"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from .explain import explain
+from .feature_rows import LEARNED_CATEGORIES
 from .lexicon import ATTRIBUTION_TYPES
 from .model import SUMMARY_FEATURES, FramingModel
 
@@ -27,12 +28,20 @@ def norm_term(text: str) -> str:
     return term[:-2] if term.endswith("'s") else term
 
 
+def _is_lexicon_term(span: dict) -> bool:
+    """A span of a lexicon's loaded term (not a learned term: evidence, not a label)."""
+    return span["feature"].startswith("loaded:") and span["category"] not in LEARNED_CATEGORIES
+
+
 def summary_counts(spans: list[dict]) -> Counter[str]:
-    """Summary column → number of an explanation's ``spans`` that feed it: a loaded term
-    counts in ``loaded_<voice>`` (whatever its category), an attribution in
-    ``attribution_<type>``, a scare quote in ``scare_quotes``."""
+    """Summary column → number of an explanation's ``spans`` that feed it, as in the model's
+    summary columns: a lexicon's loaded term counts in ``loaded_<voice>`` (whatever its
+    category; learned terms in none), an attribution in ``attribution_<type>``, a scare quote
+    in ``scare_quotes``."""
     counts: Counter[str] = Counter()
     for s in spans:
+        if s["feature"].startswith("loaded:") and not _is_lexicon_term(s):
+            continue
         feature = s["feature"]
         column = _COLUMN_OF.get(f"loaded:{s['voice']}" if feature.startswith("loaded:")
                                 else feature)
@@ -46,7 +55,7 @@ def compare_rows(named_texts: list[tuple[str, str]], model: FramingModel) -> lis
     (:func:`summary_counts`: loaded terms in its own voice, narrator and headline, and quoted
     or reported; attributed claims; each attribution type; scare quotes), whether it looks
     like English (``looks_english``), its loaded terms, and the loaded terms none of the
-    others use (``unique_loaded_terms``)."""
+    others use (``unique_loaded_terms``): the lexicons' terms, not learned ones."""
     rows = []
     for name, text in named_texts:
         expl = explain(model, text, counterfactuals=False)
@@ -64,7 +73,7 @@ def compare_rows(named_texts: list[tuple[str, str]], model: FramingModel) -> lis
             "scare_quotes": counts["scare_quotes"],
             "looks_english": expl.looks_english,
             "loaded_terms": sorted({norm_term(s["text"]) for s in expl.spans
-                                    if s["feature"].startswith("loaded:")}),
+                                    if _is_lexicon_term(s)}),
         })
     for k, row in enumerate(rows):
         others = set().union(*(set(r["loaded_terms"]) for j, r in enumerate(rows) if j != k))

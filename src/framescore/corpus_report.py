@@ -1,36 +1,33 @@
 """Corpus framing reports: which groups (outlets) adopt which loaded labels, over many articles.
 
-The texts are explained chunk by chunk (:func:`explain_chunk`: the scores and the matched
-spans, with their voice and category, that :func:`framescore.explain.explain_many` gives), and each
+The texts are explained chunk by chunk (:func:`framescore.report_chunks.explain_chunk`: the
+scores and the matched spans, with their voice and category, that
+:func:`framescore.explain.explain_many` gives; or the output of ``framescore score --spans``
+read back, :mod:`framescore.report_input`), and each
 chunk is folded into running totals before the next one is read, so memory does not grow
 with the number of articles:
 
 - per group: articles, sentences, words, the sum of scores (and of their squares), articles
   labelled framed, loaded terms by voice, attribution patterns by type, scare quotes; a
   histogram of scores (1,000 bins on 0..1) for the median, quartiles and the bootstrap
-  interval of the mean; a seeded random sample of 300 scores for the strip plot; the most
-  and least framed articles;
+  interval of the mean (:mod:`framescore.report_stats`); a seeded random sample of 300
+  scores for the strip plot; the most and least framed articles;
 - per group, term, category and voice: how often the term occurs and in how many articles
-  (the term is the span's text, normalized by :func:`normalize_term`), which grows with the
-  vocabulary, not the corpus; a few example uses of the most frequent loaded terms;
+  (the term is the span's text, normalized by :func:`~framescore.report_terms.normalize_term`),
+  which grows with the vocabulary, not the corpus; a few example uses of the most frequent
+  loaded terms;
 - per group and day (with a time column): articles, the sum of scores, own-voice loaded
   terms and words.
 
-A group's 95% interval of the mean score is a percentile bootstrap over its articles
-(2,000 resamples, seeded, so a report is reproducible), resampled through the histogram:
-each score at its bin's centre, the bins merged as long as that adds at most 0.5% to the
-scores' variance, and the interval shifted by the difference between the exact mean and the
-binned one. Groups with fewer than ``min_articles`` articles are flagged as small and not
-ranked. Sums are added article by article in input order, so the report is the same
-whatever the chunk size or the number of worker processes.
+Groups with fewer than ``min_articles`` articles are flagged as small and not ranked. Sums
+are added article by article in input order, so the report is the same whatever the chunk
+size, the number of worker processes or the Dask cluster
+(:func:`framescore.report_chunks.explained_chunks`).
 
-*Adopted labels*: loaded terms a group uses in its own voice (narrator or headline) while
-at least half of the other groups do not (they only quote or report them, or do not use
-them); ``strict`` marks the terms no other group uses in its own voice while at least one
-quotes or reports them.
-
-``framescore report`` reads the input and feeds this module chunks of records; the module
-never imports the CLI. :mod:`framescore.report_page` writes the page and the tables.
+``framescore report`` reads the input and feeds this module chunks of articles; the module
+never imports the CLI.
+:mod:`framescore.report_terms` makes the term tables (adopted labels among them),
+:mod:`framescore.report_files` writes the page and the tables.
 """
 
 from __future__ import annotations
@@ -38,54 +35,45 @@ from __future__ import annotations
 import heapq
 import math
 import operator
-import re
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache, reduce
-from pathlib import Path
+from functools import reduce
 from typing import IO
 
 import numpy as np
 import pandas as pd
 
-from .features import LEARNED, Span
-from .inputs import Record
+from .feature_rows import LEARNED_CATEGORIES
 from .lexicon import ATTRIBUTION_TYPES
+from .report_articles import ArticlesCsv
+from .report_chunks import ChunkExplanation, explain_chunk
+from .report_stats import group_row
+from .report_terms import (
+    OWN_VOICES,
+    SNIPPET_CONTEXT,
+    VOICES,
+    adopted_from_columns,
+    normalize_term,
+    terms_frame,
+    top_terms,
+)
 
-#: Voices of a span, in the order of the tables; narrator and title are the outlet's own.
-VOICES = ("narrator", "title", "quoted", "reported")
-OWN_VOICES = ("narrator", "title")
-ATTRIBUTED_VOICES = ("quoted", "reported")
 #: Columns of the per-article counts (and of the per-group totals), from the spans.
 COUNT_COLUMNS = (*(f"loaded_{v}" for v in VOICES),
                  *(f"attribution_{t}" for t in ATTRIBUTION_TYPES), "scare_quotes")
 BINS = 1000
 #: Scores kept per group for the strip plot (a seeded reservoir sample).
 SAMPLE_SIZE = 300
-SNIPPET_CONTEXT = 90
 MISSING_GROUP = "(missing)"
 #: A term's running total is one int: uses + (articles << 32), compact for a large vocabulary.
 _USE_AND_ARTICLE = (1 << 32) + 1
 _USES = (1 << 32) - 1
-_SPACES = re.compile(r"\s+")
 
 
-def normalize_term(text: str) -> str:
-    """A span's text as a term: lowercase, single spaces, straight apostrophes, without a
-    possessive ("Regime’s" and "regime" are one term)."""
-    term = " ".join(text.lower().replace("\u2019", "'").split())
-    return term[:-2] if term.endswith("'s") else term
-
-
-def word_count(text: str) -> int:
-    """Words of a text for the rates per 1,000 words: its whitespace-separated tokens."""
-    return len(text.split())
-
-
-def _span_code(feature: str) -> int:
+def span_code(feature: str) -> int:
     """The COUNT_COLUMNS index a span of ``feature`` adds to (a loaded term's feature ends
-    with its voice: ``loaded:<category>:<voice>``), or -1."""
+    with its voice: ``loaded:<category>:<voice>``), or -1. (A learned term's span has a
+    code but is left out of the counts by voice: :func:`adds_to_counts`.)"""
     if feature.startswith("loaded:"):
         voice = feature.rsplit(":", 1)[-1]
         return VOICES.index(voice) if voice in VOICES else -1
@@ -97,30 +85,12 @@ def _span_code(feature: str) -> int:
     return -1
 
 
-def _snippet(piece: str, start: int, end: int, more_before: bool,
-             more_after: bool) -> tuple[str, str, str]:
-    """(before, term, after): a span (at ``start:end`` of ``piece``, a stretch of its text)
-    with its context within its line, whitespace squashed, "…" where the text goes on."""
-    left, right = 0, len(piece)
-    line_start = piece.rfind("\n", 0, start)
-    if line_start >= 0:
-        left, more_before = line_start + 1, False
-    line_end = piece.find("\n", end)
-    if line_end >= 0:
-        right, more_after = line_end, False
-    before = _SPACES.sub(" ", piece[left:start])
-    after = _SPACES.sub(" ", piece[end:right])
-    if more_before:  # drop the cut word
-        before = "…" + (before.split(" ", 1)[1] if " " in before[1:] else before)
-    if more_after:
-        after = (after.rsplit(" ", 1)[0] if " " in after[:-1] else after) + "…"
-    return before.lstrip(), " ".join(piece[start:end].split()), after.rstrip()
+def adds_to_counts(code: int, category: str) -> bool:
+    """Whether a span of ``code`` (:func:`span_code`) and ``category`` adds to the counts:
+    the counts by voice are the lexicons' terms, as in the model's summary columns, not the
+    learned ones (they are in the terms table)."""
+    return code >= 0 and not (code < len(VOICES) and category in LEARNED_CATEGORIES)
 
-
-def snippets(found: list[tuple]) -> list[tuple[str, str, str, str, str]]:
-    """Example uses as kept in ``ReportResult.examples[...]["own"]`` (or ``"attributed"``),
-    made readable: (before, term text, after, voice, article id)."""
-    return [(*_snippet(*raw[:5]), *raw[5:]) for raw in found]
 
 
 @dataclass
@@ -163,7 +133,10 @@ class ReportResult:
     ``counts``      records, scored, skipped, groups, sentences, words, spans;
     ``top_terms``   the most frequent loaded terms (``top_terms`` of them): index, term,
                     category, total, and groups: group → (own-voice, attributed) uses;
-    ``threshold``   the model's threshold for ``framed``.
+    ``threshold``   the model's threshold for ``framed``;
+    ``texts``       whether the articles' texts were known (scores read back without them:
+                    no words, so no rates per 1,000 words, and no article texts in
+                    ``extremes``).
     """
 
     groups: pd.DataFrame
@@ -177,36 +150,15 @@ class ReportResult:
     threshold: float
     options: dict
     top_terms: list[dict] = field(default_factory=list)
+    texts: bool = True
 
 
-@dataclass
-class ChunkExplanation:
-    """What a report needs of a chunk of texts: ``scores`` (:meth:`FramingModel.score`'s
-    article table) and ``spans``, one tuple per matched span: (text_index, start, end,
-    text, feature, category, voice). Plain data, cheap to send from a worker process."""
-
-    scores: pd.DataFrame
-    spans: list[tuple]
-
-
-def explain_chunk(model, texts: Sequence[str]) -> ChunkExplanation:
-    """Scores and spans of ``texts`` in one pass (the numbers of
-    :func:`framescore.explain.explain_many`, without its contribution and sentence tables, which
-    a report does not use)."""
-    batch = model.features.analyze_many(list(texts))
-    index = np.repeat(np.arange(len(batch.counts)), batch.span_counts).tolist()
-    spans = []
-    for i, fields in zip(index, batch.spans, strict=True):
-        s = Span(*fields)
-        spans.append((i, s.start, s.end, s.text, s.feature, s.category, s.voice))
-    return ChunkExplanation(model.article_frame(batch), spans)
-
-
-def from_explanations(expl) -> ChunkExplanation:
-    """A :class:`ChunkExplanation` from :func:`framescore.explain.explain_many`'s tables."""
-    cols = ["text_index", "start", "end", "text", "feature", "category", "voice"]
-    return ChunkExplanation(expl.texts, list(zip(*(expl.spans[c].tolist() for c in cols),
-                                                 strict=True)))
+def _group_name(value, names: dict[str, str]) -> str:
+    """A group's name from a column's value (missing: :data:`MISSING_GROUP`)."""
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return MISSING_GROUP
+    name = str(value)
+    return names.setdefault(name, name)
 
 
 class CorpusReport:
@@ -238,7 +190,8 @@ class CorpusReport:
         self.seed = seed
         self.n_boot = n_boot
         self.articles_csv = articles_csv
-        self._writer = None
+        self._articles = ArticlesCsv(articles_csv) if articles_csv is not None else None
+        self.texts_known: bool | None = None  # whether the chunks came with their texts
         self._result: ReportResult | None = None
         self._groups: dict[str, _Group] = {}
         self._terms: dict[tuple[str, str, str, str], int] = {}  # uses + (articles << 32)
@@ -256,6 +209,7 @@ class CorpusReport:
         self._rng = np.random.default_rng(seed)
         self._norm: dict[str, str] = {}
         self._codes: dict[str, int] = {}
+        self._names: dict[str, str] = {}  # each group's name, one string object
         self.records = self.skipped = self.spans = 0
 
     # --- chunks --------------------------------------------------------------------------
@@ -265,7 +219,7 @@ class CorpusReport:
         self.records += n
         self.skipped += n
 
-    def add(self, texts: Sequence[str], groups: Sequence[str | None], *,
+    def add(self, texts: Sequence[str] | None, groups: Sequence[str | None], *,
             ids: Sequence[str | None] | None = None, sources: Sequence[str] | None = None,
             rows: Sequence[int] | None = None, times: Sequence[str | None] | None = None,
             extra: dict[str, Sequence] | None = None,
@@ -273,20 +227,29 @@ class CorpusReport:
         """Add a chunk of articles: their texts and groups, optionally their ids, source
         files, rows, times (anything :func:`pandas.to_datetime` reads) and extra columns
         for the per-article table. ``explained`` is :func:`explain_chunk` of these texts
-        when it was computed elsewhere (in a worker process); otherwise it is computed
-        here."""
-        n = len(texts)
+        when it was computed elsewhere (in a worker process, or read back from ``framescore
+        score``'s output); otherwise it is computed here. ``texts`` may be None with
+        ``explained`` (scores read back without their texts): the words, and so the rates per
+        1,000 words, are then unknown, and example uses show the term alone."""
+        n = len(texts) if texts is not None else len(groups)
         if self._result is not None:
             raise RuntimeError("the report is finished (result() was called)")
         if len(groups) != n:
             raise ValueError(f"{n} texts but {len(groups)} groups")
+        if texts is None and explained is None:
+            raise ValueError("without texts, pass their explanation (explained=)")
+        if self.texts_known is None:
+            self.texts_known = texts is not None
+        elif self.texts_known != (texts is not None):
+            raise ValueError("every chunk of a report comes with its texts, or none does")
         if n == 0:
             return
         if explained is None:
             explained = explain_chunk(self.model, texts)
         scores, spans = explained.scores, explained.spans
-        groups = [MISSING_GROUP if g is None or g == "" or (isinstance(g, float) and math.isnan(g))
-                  else str(g) for g in groups]
+        names = self._names
+        groups = [names.setdefault(g, g) if type(g) is str and g else _group_name(g, names)
+                  for g in groups]
         seq0 = self._seq
         self._seq += n
         self.records += n
@@ -296,16 +259,17 @@ class CorpusReport:
         score = scores["score"].to_numpy(dtype=float)
         labels = scores["label"].tolist()
         n_sent = scores["sentences"].to_numpy(dtype=np.int64)
-        words = np.fromiter(map(len, map(str.split, texts)), np.int64, n)  # word_count
+        words = (np.fromiter(map(len, map(str.split, texts)), np.int64, n)  # word_count
+                 if texts is not None else None)
 
         counts = self._fold_spans(spans, texts, groups, ids, n, seq0)
         self._fold_groups(texts, groups, ids, sources, rows, score, labels, n_sent, words,
                           counts, seq0)
         if times is not None:
             self._fold_times(times, groups, score, counts, words)
-        if self.articles_csv is not None:
-            self._write_articles(scores, groups, ids, sources, rows, times, extra, words,
-                                 counts, seq0)
+        if self._articles is not None:
+            self._articles.write(scores, groups, ids, sources, rows, times, extra, words,
+                                 counts, COUNT_COLUMNS, seq0)
 
     def _term(self, text: str) -> str:
         term = self._norm.get(text)
@@ -323,7 +287,8 @@ class CorpusReport:
         up when the article differs from the last one it was used in.)"""
         self.spans += len(spans)
         scare = len(COUNT_COLUMNS) - 1
-        rows_at, cols_at = [], []
+        width = len(COUNT_COLUMNS)
+        flat = []  # article × width + column, of each counted span
         terms, codes, norm = self._terms, self._codes, self._norm
         last: dict[tuple, int] = {}  # key → the last article (of this chunk) that used it
         totals, banned, examples = self._term_totals, self._banned, self._examples
@@ -331,11 +296,11 @@ class CorpusReport:
         for i, start, end, text, feature, category, voice in spans:
             code = codes.get(feature)
             if code is None:
-                code = codes[feature] = _span_code(feature)
+                code = codes[feature] = span_code(feature)
             if code < 0:
                 continue
-            rows_at.append(i)
-            cols_at.append(code)
+            if adds_to_counts(code, category):
+                flat.append(i * width + code)
             if code == scare:
                 continue
             term = norm.get(text)
@@ -358,6 +323,9 @@ class CorpusReport:
                 self._example_terms.add(term)
             found = cell[0 if voice in OWN_VOICES else 1]
             if len(found) < k:
+                if texts is None:
+                    found.append((text, 0, len(text), False, False, voice, ids[i]))
+                    continue
                 text_i = texts[i]
                 left = max(0, start - SNIPPET_CONTEXT - 1)
                 right = end + SNIPPET_CONTEXT + 1
@@ -367,11 +335,7 @@ class CorpusReport:
         if len(self._example_terms) > 2 * self.example_terms or (
                 self._banned and self._chunks % 20 == 0):  # a banned term may have risen
             self._prune_examples()
-        counts = np.zeros((n, len(COUNT_COLUMNS)), np.int64)
-        if rows_at:
-            flat = np.asarray(rows_at, np.int64) * len(COUNT_COLUMNS) + np.asarray(cols_at)
-            counts += np.bincount(flat, minlength=counts.size).reshape(counts.shape)
-        return counts
+        return np.bincount(np.asarray(flat, np.int64), minlength=n * width).reshape(n, width)
 
     def _prune_examples(self) -> None:
         """Keep example uses only of the ``example_terms`` most frequent loaded terms so far
@@ -388,14 +352,13 @@ class CorpusReport:
                      counts, seq0) -> None:
         n = len(groups)
         bins = np.minimum((score * BINS).astype(np.int64), BINS - 1)
-        framed = np.fromiter((lab == "framed" for lab in labels), bool, n)
+        framed = np.asarray(labels, dtype=object) == "framed"
         keys = self._rng.random(n)  # the sample: the SAMPLE_SIZE smallest keys of a group
-        index: dict[str, int] = {}
-        inverse = np.fromiter((index.setdefault(g, len(index)) for g in groups), np.int64, n)
+        inverse, index = pd.factorize(np.asarray(groups, dtype=object))  # in order of appearance
         order = np.argsort(inverse, kind="stable")
         bounds = np.searchsorted(inverse[order], np.arange(len(index) + 1))
         top = self.top_articles
-        for j, name in enumerate(index):
+        for j, name in enumerate(index.tolist()):
             m = order[bounds[j]:bounds[j + 1]]
             g = self._groups.get(name)
             if g is None:
@@ -403,7 +366,8 @@ class CorpusReport:
             s = score[m]
             g.articles += len(m)
             g.sentences += int(n_sent[m].sum())
-            g.words += int(words[m].sum())
+            if words is not None:
+                g.words += int(words[m].sum())
             # added one by one, in input order: the same sums whatever the chunks
             g.score_sum = reduce(operator.add, s.tolist(), g.score_sum)
             g.score_sq = reduce(operator.add, (s * s).tolist(), g.score_sq)
@@ -432,7 +396,8 @@ class CorpusReport:
                     break
                 article = {"id": ids[k], "source": sources[k] if sources is not None else "",
                            "row": int(rows[k]) if rows is not None else seq0 + k,
-                           "score": value, "label": labels[k], "text": texts[k]}
+                           "score": value, "label": labels[k],
+                           "text": texts[k] if texts is not None else None}
                 if len(heap) < top:
                     heapq.heappush(heap, (*item_key, article))
                 else:
@@ -455,49 +420,12 @@ class CorpusReport:
             cell[0] += 1
             cell[1] += float(score[k])
             cell[2] += int(own[k])
-            cell[3] += int(words[k])
-
-    def _write_articles(self, scores, groups, ids, sources, rows, times, extra, words,
-                        counts, seq0) -> None:
-        import pyarrow as pa
-        import pyarrow.csv as pa_csv
-
-        n = len(groups)
-        # the system allocator: Arrow's default one keeps freed memory for later
-        pool = pa.system_memory_pool()
-
-        def column(values, kind=None):
-            return pa.array(values, kind, memory_pool=pool)
-
-        text, whole = pa.string(), pa.int64()
-        columns = {
-            "id": column(ids, text),
-            "source": column(sources if sources is not None else [""] * n, text),
-            "row": column(np.asarray(rows if rows is not None else range(seq0, seq0 + n),
-                                     dtype=np.int64)),
-            "group": column(groups, text)}
-        if times is not None:
-            columns["time"] = column([None if t is None else str(t) for t in times], text)
-        for name, values in (extra or {}).items():
-            columns[name] = column([None if v is None else str(v) for v in values], text)
-        columns.update(
-            score=column(scores["score"].to_numpy(dtype=float)),
-            label=column(scores["label"].astype(str).tolist(), text),
-            logit=column(scores["logit"].to_numpy(dtype=float)),
-            sentences=column(scores["sentences"].to_numpy(dtype=np.int64), whole),
-            words=column(words, whole))
-        for j, col in enumerate(COUNT_COLUMNS):
-            columns[col] = column(np.ascontiguousarray(counts[:, j]), whole)
-        table = pa.table(columns)
-        if self._writer is None:
-            self._writer = pa_csv.CSVWriter(self.articles_csv, table.schema, memory_pool=pool)
-        self._writer.write_table(table)
+            cell[3] += int(words[k]) if words is not None else 0
 
     def close(self) -> None:
         """Finish the per-article table (``articles_csv`` stays open: it is the caller's)."""
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        if self._articles is not None:
+            self._articles.close()
 
     # --- results ------------------------------------------------------------------------
 
@@ -508,8 +436,11 @@ class CorpusReport:
             return self._result
         self.close()
         names = sorted(self._groups)
-        groups = pd.DataFrame([self._group_row(self._groups[g], k) for k, g in
-                               enumerate(names)])
+        groups = pd.DataFrame([
+            group_row(self._groups[g], COUNT_COLUMNS, min_articles=self.min_articles,
+                      n_boot=self.n_boot, rng=np.random.default_rng([self.seed, k]),
+                      words=self.texts_known is not False)
+            for k, g in enumerate(names)])
         if len(groups):
             ranked = groups[~groups["small"]].sort_values(["mean_score", "group"],
                                                           ascending=[False, True])
@@ -528,13 +459,15 @@ class CorpusReport:
         items = ([*zip(*keys, strict=True), counts_of, articles_of] if keys
                  else [[] for _ in range(6)])
         del keys
-        terms = _terms_frame(items)
+        terms = terms_frame(items)
         timeline = None
         if self._times:
             timeline = pd.DataFrame(
                 [(g, d, *v) for (g, d), v in self._timeline.items()],
                 columns=["group", "day", "articles", "score_sum", "own_loaded", "words"])
             timeline = timeline.sort_values(["group", "day"]).reset_index(drop=True)
+            if self.texts_known is False:
+                timeline["words"] = np.nan  # unknown, not zero
         extremes = {
             name: {"most": [a for *_, a in sorted(g.most, reverse=True)],
                    "least": [a for *_, a in sorted(g.least, reverse=True)]}
@@ -544,182 +477,27 @@ class CorpusReport:
             "records": self.records, "scored": self.records - self.skipped,
             "skipped": self.skipped, "groups": len(names), "small_groups": len(small),
             "sentences": int(sum(g.sentences for g in self._groups.values())),
-            "words": int(sum(g.words for g in self._groups.values())),
+            "words": (None if self.texts_known is False
+                      else int(sum(g.words for g in self._groups.values()))),
             "spans": self.spans,
             **({"without_time": self._untimed} if self._times else {}),
         }
         self._norm = {}  # a cache: what it held is in the terms now
         self._result = ReportResult(
-            groups=groups, terms=terms, adopted=_adopted(items, small),
-            top_terms=_top_terms(items, self.top_terms),
+            groups=groups, terms=terms, adopted=adopted_from_columns(items, small),
+            top_terms=top_terms(items, self.top_terms),
             timeline=timeline, samples={g: v.sample_scores[np.argsort(v.sample_keys)].tolist()
                      for g, v in self._groups.items()},
             extremes=extremes, counts=counts,
             examples={key: {"own": own, "attributed": att}
                       for key, (own, att) in self._examples.items()},
             threshold=float(self.model.threshold_for("article")),
+            texts=self.texts_known is not False,
             options={"min_articles": self.min_articles, "top_articles": self.top_articles,
                      "examples": self.n_examples, "top_terms": self.top_terms,
                      "seed": self.seed,
                      "bootstrap": self.n_boot, **(options or {})})
         return self._result
-
-    def _group_row(self, g: _Group, k: int) -> dict:
-        mean = g.score_sum / g.articles if g.articles else float("nan")
-        var = max(g.score_sq / g.articles - mean * mean, 0.0) if g.articles else 0.0
-        low, high = bootstrap_interval(g.hist, mean, self.n_boot,
-                                       np.random.default_rng([self.seed, k]), var=var)
-        q = hist_quantiles(g.hist, (0.05, 0.25, 0.5, 0.75, 0.95))
-        per_k = 1000 / g.words if g.words else float("nan")
-        row = {
-            "group": g.name, "articles": g.articles, "small": g.articles < self.min_articles,
-            "sentences": g.sentences, "words": g.words,
-            "mean_score": mean, "ci_low": low, "ci_high": high,
-            "median_score": q[2], "q1_score": q[1], "q3_score": q[3],
-            "p5_score": q[0], "p95_score": q[4],
-            "framed_share": g.framed / g.articles if g.articles else float("nan"),
-        }
-        counts = dict(zip(COUNT_COLUMNS, g.counts.tolist(), strict=True))
-        row.update(counts)
-        row["loaded_own"] = counts["loaded_narrator"] + counts["loaded_title"]
-        row["loaded_attributed"] = counts["loaded_quoted"] + counts["loaded_reported"]
-        for col in (*COUNT_COLUMNS, "loaded_own", "loaded_attributed"):
-            row[f"{col}_per_1k"] = (counts.get(col, row.get(col, 0))) * per_k
-        return row
-
-
-def hist_quantiles(hist: np.ndarray, qs: Iterable[float]) -> list[float]:
-    """Quantiles of the scores a histogram of :data:`BINS` bins on 0..1 counts (each score
-    at its bin's centre, so within 0.0005 of the exact quantile)."""
-    n = int(hist.sum())
-    if not n:
-        return [float("nan") for _ in qs]
-    cum = np.cumsum(hist)
-    return [(int(np.searchsorted(cum, max(q * n, 1), side="left")) + 0.5) / len(hist)
-            for q in qs]
-
-
-def bootstrap_interval(hist: np.ndarray, mean: float, n_boot: int,
-                       rng: np.random.Generator, level: float = 0.95,
-                       var: float | None = None) -> tuple[float, float]:
-    """Percentile bootstrap interval of the mean score: articles resampled with replacement
-    (``n_boot`` times), each at its histogram bin's centre; shifted by the difference between
-    the exact mean and the binned one.
-
-    With the scores' variance ``var``, the bins are first merged into the widest ones (up to
-    0.05) whose rounding adds at most 0.5% to the variance (0.25% to the interval's width),
-    so that resampling costs little
-    however many articles and bins there are."""
-    n = int(hist.sum())
-    if not n:
-        return float("nan"), float("nan")
-    if var is not None and var > 0:
-        for factor in (50, 20, 10, 5, 2):
-            width = factor / len(hist)
-            if len(hist) % factor == 0 and width * width / 12 <= 0.005 * var:
-                hist = hist.reshape(-1, factor).sum(axis=1)
-                break
-    filled = np.flatnonzero(hist)
-    centres = (filled + 0.5) / len(hist)
-    p = hist[filled] / n
-    means = rng.multinomial(n, p, size=n_boot) @ centres / n
-    shift = mean - float(p @ centres)
-    alpha = (1 - level) / 2
-    low, high = np.quantile(means, [alpha, 1 - alpha]) + shift
-    return float(max(low, 0.0)), float(min(high, 1.0))
-
-
-def _terms_frame(columns: list[Sequence]) -> pd.DataFrame:
-    """The terms table from its six columns (group, term, category, voice, count,
-    articles); the names as object columns (the most compact here)."""
-    names = ["group", "term", "category", "voice", "count", "articles"]
-    return pd.DataFrame({
-        name: pd.Series(list(col), dtype=object) if k < 4 else np.asarray(col, dtype=np.int64)
-        for k, (name, col) in enumerate(zip(names, columns, strict=True))})
-
-
-def adopted_labels(terms: pd.DataFrame, small: set[str] | frozenset = frozenset()
-                   ) -> pd.DataFrame:
-    """Loaded terms a group uses in its own voice (narrator or headline) while at least half
-    of the other groups do not: they only quote or report it, or do not use it.
-
-    ``terms`` is a terms table (group, term, category, voice, count, articles). One row per
-    group and term: ``own`` (own-voice uses), ``own_articles`` (articles that use it in the
-    narrator's voice, plus those that use it in a headline), ``strict`` (no other group
-    uses it in its own voice, and at least one quotes or reports it), ``attributed_by``
-    (other groups that use it only in quotes or reported speech), ``also_adopted_by``
-    (other groups that use it in their own voice too), and ``small`` (the group has few
-    articles). Strict ones first, then by the number of groups that only attribute it,
-    then by use."""
-    return _adopted([terms[c].tolist() for c in (
-        "group", "term", "category", "voice", "count", "articles")], small)
-
-
-def _adopted(items: list[Sequence], small) -> pd.DataFrame:
-    """:func:`adopted_labels` of the terms table's six columns."""
-    columns = ["group", "term", "category", "own", "own_articles", "strict", "attributed_by",
-               "also_adopted_by", "small"]
-    groups = sorted(set(items[0]))
-    own_by_term: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
-    att_by_term: dict[str, set[str]] = defaultdict(set)
-    categories: dict[str, Counter] = defaultdict(Counter)
-    for group, term, category, voice, cnt, arts in zip(*items, strict=True):
-        if category in ATTRIBUTION_TYPES or category == LEARNED:
-            continue  # labels are the curated lexicon's: learned terms are evidence, not labels
-        categories[term][category] += cnt
-        if voice in OWN_VOICES:
-            before = own_by_term[term].get(group, (0, 0))
-            own_by_term[term][group] = (before[0] + cnt, before[1] + arts)
-        elif cnt:
-            att_by_term[term].add(group)
-    if len(groups) < 2 or not categories:
-        return pd.DataFrame(columns=columns)
-    category = {term: c.most_common(1)[0][0] for term, c in categories.items()}
-    rows = []
-    for term, users in own_by_term.items():
-        if (len(groups) - len(users)) * 2 < len(groups) - 1:
-            continue  # most groups use it in their own voice: nobody's adopted label
-        for group, (cnt, arts) in users.items():
-            others = [h for h in groups if h != group]
-            non_adopters = [h for h in others if h not in users]
-            if len(non_adopters) * 2 < len(others):
-                continue
-            attributed_by = [h for h in non_adopters if h in att_by_term[term]]
-            also = [h for h in others if h in users]
-            rows.append({"group": group, "term": term, "category": category[term],
-                         "own": cnt, "own_articles": arts,
-                         "strict": not also and bool(attributed_by),
-                         "attributed_by": attributed_by, "also_adopted_by": also,
-                         "small": group in small})
-    if not rows:
-        return pd.DataFrame(columns=columns)
-    rows.sort(key=lambda r: (r["group"], not r["strict"], -len(r["attributed_by"]),
-                             -r["own"], r["term"]))
-    return pd.DataFrame(rows, columns=columns)
-
-
-def _top_terms(items: list[Sequence], n: int) -> list[dict]:
-    """The ``n`` most frequent loaded terms (of the terms table's six columns): index,
-    term, category (its most frequent), total, and groups: group → (own-voice uses, quoted
-    or reported uses)."""
-    totals: Counter = Counter()
-    for _, term, category, _, cnt, _ in zip(*items, strict=True):
-        if category not in ATTRIBUTION_TYPES:
-            totals[term] += cnt
-    order = sorted(totals.items(), key=lambda tc: (-tc[1], tc[0]))[:max(n, 0)]
-    out = [{"index": k, "term": t, "total": int(c), "groups": {}, "categories": Counter()}
-           for k, (t, c) in enumerate(order)]
-    chosen = {t["term"]: t for t in out}
-    for group, term, category, voice, cnt, _ in zip(*items, strict=True):
-        t = chosen.get(term)
-        if t is None or category in ATTRIBUTION_TYPES:
-            continue
-        own, att = t["groups"].get(group, (0, 0))
-        t["groups"][group] = (own + cnt, att) if voice in OWN_VOICES else (own, att + cnt)
-        t["categories"][category] += cnt
-    for t in out:
-        t["category"] = t.pop("categories").most_common(1)[0][0]
-    return out
 
 
 def build_report(model, texts: Iterable[str], groups: Iterable[str], *,
@@ -745,30 +523,3 @@ def build_report(model, texts: Iterable[str], groups: Iterable[str], *,
                    ids=list(cols[2]) if ids is not None else None,
                    times=list(cols[-1]) if times is not None else None)
     return report.result()
-
-
-# --- the group of a record -------------------------------------------------------------
-
-
-def group_of(record: Record, how: str) -> str | None:
-    """A record's group by ``how``: ``column`` (the record's key holds the group column's
-    value), ``parent`` (the name of the folder of its file) or ``file`` (its file's name
-    without the extension)."""
-    if how == "column":
-        return record.key
-    return _group_of_file(record.source, how)
-
-
-@lru_cache(maxsize=4096)
-def _group_of_file(source: str, how: str) -> str:
-    if how == "parent":
-        return Path(source).resolve().parent.name
-    if how == "file":
-        return Path(source).stem
-    raise ValueError(f"unknown group source {how!r}; expected column, parent or file")
-
-
-@lru_cache(maxsize=4096)
-def file_name(source: str) -> str:
-    """The name of a record's file (cached: a corpus has many records per file)."""
-    return Path(source).name

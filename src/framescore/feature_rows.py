@@ -12,9 +12,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from .lexicon import ATTRIBUTION_TYPES
+from .terms import SUBJECTIVE
 from .text import VOICES, Document
 
-LEARNED = "learned"  # the category of learned terms
+LEARNED = "learned"  # the category of terms learned from marked spans
+#: The categories of learned terms (from marked spans, from text labels): each has features of
+#: its own by voice and stays out of the curated terms' counts by voice (``loaded:<voice>``).
+LEARNED_CATEGORIES = (LEARNED, SUBJECTIVE)
 
 
 @dataclass(slots=True)
@@ -96,9 +100,9 @@ class ColumnIndex:
             parts = name.split(":")
             if parts[0] != "loaded" or (voice and len(parts) != 3):
                 continue
-            if voice:  # learned terms are weighted: they stay out of the counts by voice
+            if voice:  # learned terms stay out of the counts by voice
                 self.of_match[(parts[1], parts[2])] = (
-                    (k,) if parts[1] == LEARNED else (index[f"loaded:{parts[2]}"], k))
+                    (k,) if parts[1] in LEARNED_CATEGORIES else (index[f"loaded:{parts[2]}"], k))
             else:
                 for v in VOICES:
                     self.of_match[(parts[1], v)] = (k,)

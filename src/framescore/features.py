@@ -76,11 +76,11 @@ class FramingFeatures(TransformerMixin, BaseEstimator):
     extra_lexicons : list of paths
         Files added after ``lexicons`` (a user's own terms; they override built-in entries).
     learned_terms : sequence of (term, weight) or (term, weight, category)
-        Terms learned from annotations (:mod:`framescore.terms`). Without a category they
-        are ``learned`` (from marked spans), each match adding its weight to
-        ``loaded:learned:<voice>`` only; with one (``learned_subjective``: words learned from
-        text labels) they are a category like a lexicon's. A lexicon entry of the same term
-        overrides a learned one.
+        Terms learned from annotations (:mod:`framescore.terms`): without a category,
+        ``learned`` (from marked spans); with one, that category (``learned_subjective``:
+        candidate words learned from text labels). Each match adds its weight to
+        ``loaded:<category>:<voice>`` only, not to the counts by voice. A lexicon entry of
+        the same term overrides a learned one.
     framing : bool
         Compute the lexicon, attribution and quotation features (False leaves only the
         n-gram block: an ablation baseline).

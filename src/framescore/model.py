@@ -1,9 +1,10 @@
-"""The framing model: FramingFeatures → FramingClassifier, training, thresholds, scoring.
+"""The framing model: FramingFeatures → FramingClassifier, its fit, thresholds, scoring.
 
 :class:`FramingModel` is a scikit-learn classifier of texts (``fit``, ``predict_proba``,
 ``predict`` at its tuned threshold, ``decision_function`` = the logit) with the research API
-(``score``, ``label``, the weights; :mod:`framescore.explain`) on top; :func:`train` fits one
-and also cross-validates it for its manifest.
+(``score``, ``label``, the weights; :mod:`framescore.explain`) on top;
+:func:`framescore.training.train` fits one and also cross-validates it for its manifest
+(:mod:`framescore.training` imports this module, never the reverse).
 
 The model scores sentences; a text's logit is the same linear model applied to the mean of its
 sentence features, so ``logit = intercept + Σ weight × value`` holds exactly at every level and
@@ -18,21 +19,15 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
-from sklearn.model_selection import (
-    StratifiedGroupKFold,
-    StratifiedKFold,
-    TunedThresholdClassifierCV,
-)
+from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
 from sklearn.pipeline import Pipeline
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import column_or_1d
@@ -40,19 +35,12 @@ from sklearn.utils.validation import column_or_1d
 from . import persist
 from .classifier import FramingClassifier, FramingPipeline
 from .features import BatchAnalysis, FramingFeatures, as_texts
-from .lexicon import ATTRIBUTION_TYPES, default_paths, load_entries
-from .metrics import binary_metrics
-from .terms import SUBJECTIVE, learn_label_terms, learn_terms
+from .lexicon import ATTRIBUTION_TYPES
+from .terms import learned_terms_for
 
 #: Settings of the shipped model, chosen on the transfer benchmark
 #: (benchmarks/transfer.py); ``framescore train`` uses them unless told otherwise.
 DEFAULT_PARAMS = {"ngrams": False, "shares": False, "C": 1.0, "constrained": True}
-#: Settings of term learning (:func:`framescore.terms.learn_terms`) when spans are given.
-TERM_PARAMS = {"min_marked": 2, "min_weight": 0.25}
-#: With groups (outlets, articles), a learned term must be marked in this many of them.
-GROUPS_MARKING = 3
-#: Settings of :func:`framescore.terms.learn_label_terms` when candidate words are given.
-LABEL_TERM_PARAMS = {"prior": 3.0, "min_texts": 2, "min_lean": 0.05}
 
 
 #: Summary columns of article-level scores: output column → feature (values are counts).
@@ -105,12 +93,12 @@ class _AcceptsFittedPipeline(type):
 class FramingModel(ClassifierMixin, BaseEstimator, metaclass=_AcceptsFittedPipeline):
     """The framing model as a scikit-learn classifier of texts, with the research API on top.
 
-    ``FramingModel(**params).fit(X, y)`` trains what :func:`train` trains (with
-    ``cv=0``): :class:`~framescore.features.FramingFeatures` → :class:`FramingClassifier`
-    with these parameters, and a decision threshold tuned for macro-F1 by inner
-    cross-validation. :func:`load` returns a fitted one. ``X`` is a 1-D sequence of texts
-    (list, tuple, array of str, pandas Series); ``y`` is 0 (neutral) and 1 (framed), or
-    False and True.
+    ``FramingModel(**params).fit(X, y)`` trains what :func:`~framescore.training.train`
+    trains (with ``cv=0``): :class:`~framescore.features.FramingFeatures` →
+    :class:`FramingClassifier` with these parameters, and a decision threshold tuned for
+    macro-F1 by inner cross-validation. :func:`load` returns a fitted one. ``X`` is a 1-D
+    sequence of texts (list, tuple, array of str, pandas Series); ``y`` is 0 (neutral) and 1
+    (framed), or False and True.
 
     As a classifier (it works in ``clone``, ``Pipeline``, ``cross_val_score``,
     ``GridSearchCV``):
@@ -224,7 +212,7 @@ class FramingModel(ClassifierMixin, BaseEstimator, metaclass=_AcceptsFittedPipel
         """Fit on texts ``X`` with 0/1 labels ``y``. When ``learned_terms`` is None, terms are
         learned: from ``spans`` (annotated character spans of loaded language, one list per
         text; with ``groups``, e.g. outlets, a term must be marked in
-        :data:`GROUPS_MARKING` of them), and from ``candidates`` (words such as a
+        :data:`~framescore.terms.GROUPS_MARKING` of them), and from ``candidates`` (words such as a
         subjectivity lexicon's): those whose texts lean framed become the category
         ``learned_subjective`` (:func:`framescore.terms.learn_label_terms`)."""
         if y is None:
@@ -249,12 +237,10 @@ class FramingModel(ClassifierMixin, BaseEstimator, metaclass=_AcceptsFittedPipel
         if cv == 1 or cv < 0:
             raise ValueError(f"threshold_cv must be 0 (no tuning) or at least 2, not {cv}")
         params = self._pipeline_params()
-        if self.learned_terms is not None:
-            params["learned_terms"] = tuple(self.learned_terms)
-        params = _with_terms(params, texts, spans, groups)
-        if candidates is not None and self.learned_terms is None:
-            params["learned_terms"] = (*params.get("learned_terms", ()),
-                                       *_label_terms(params, texts, target, candidates))
+        params["learned_terms"] = tuple(self.learned_terms) if self.learned_terms is not None \
+            else learned_terms_for(texts, target, spans=spans, groups=groups,
+                                   candidates=candidates, lexicons=self.lexicons,
+                                   extra_lexicons=self.extra_lexicons)
         texts = np.asarray(texts, dtype=object)
         if cv:
             tuned = _tuned(params, self.random_state, cv, self.thresholds).fit(texts, target)
@@ -504,95 +490,10 @@ def _binary_labels(labels) -> np.ndarray:
     return y.astype(int)
 
 
-def _with_terms(params: dict, texts, spans, groups=None, rows=None) -> dict:
-    """``params`` with ``learned_terms`` learned from the annotated ``spans`` of ``texts``
-    (of ``rows`` only, when given; marked in :data:`GROUPS_MARKING` or more ``groups`` when
-    there are groups),
-    unless there are no spans or terms are given already."""
-    if spans is None or "learned_terms" in params:
-        return params
-    if rows is not None:
-        texts, spans = [texts[i] for i in rows], [spans[i] for i in rows]
-        groups = None if groups is None else [groups[i] for i in rows]
-    settings = {**TERM_PARAMS, **({} if groups is None else {"min_groups": GROUPS_MARKING})}
-    return {**params, "learned_terms": tuple(learn_terms(list(texts), list(spans),
-                                                         groups=groups, **settings))}
-
-
-def _label_terms(params: dict, texts, y, candidates) -> list[tuple[str, float, str]]:
-    """Candidate words whose texts lean framed, as learned terms of the category
-    :data:`~framescore.terms.SUBJECTIVE` (each match counts 1), leaving out the words of the
-    lexicons in force and the terms learned already."""
-    paths = [*(default_paths() if params.get("lexicons") is None else params["lexicons"]),
-             *params.get("extra_lexicons", ())]
-    exclude = [e.term for p in paths for e in load_entries(p)]
-    exclude += [t[0] for t in params.get("learned_terms", ())]
-    return [(w, 1.0, SUBJECTIVE) for w, _ in learn_label_terms(
-        texts, y, candidates, exclude=exclude, **LABEL_TERM_PARAMS)]
-
-
 def _check_spans(spans, n: int):
     if spans is not None and len(spans) != n:
         raise ValueError(f"{n} texts but {len(spans)} span lists")
     return None if spans is None else list(spans)
-
-
-def _fold(params: dict, seed: int, train_texts, train_y, test_texts, spans, groups,
-          candidates) -> tuple[np.ndarray, float]:
-    """One fold of :func:`cross_validate` (a top-level function, so that a worker process of
-    joblib can run it): the out-of-fold probabilities of ``test_texts`` and the fold's
-    threshold, of a model fitted on the training part."""
-    model = FramingModel(random_state=seed, **params).fit(
-        train_texts, train_y, spans=spans, groups=groups, candidates=candidates)
-    return model.predict_proba(test_texts)[:, 1], model.threshold
-
-
-def cross_validate(texts, y, *, groups=None, spans=None, candidates=None, cv: int = 5,
-                   seed: int = 42, progress: Callable[[int, int], object] | None = None,
-                   n_jobs: int | None = None, **params) -> tuple[dict, np.ndarray]:
-    """Out-of-fold probabilities and metrics; each fold picks its threshold on its own training
-    data (inner 3-fold CV maximizing macro-F1), so the reported macro-F1 is not tuned on the
-    test folds. ``groups`` (e.g. outlets) keeps a group on one side of every split. With
-    ``spans`` (annotated character spans, one list per text) each fold learns its terms from
-    its own training part only, as it does from ``candidates``. ``params`` are
-    :class:`FramingModel`'s; ``progress``, when
-    given, is called after each fold with the number of folds done and ``cv``.
-
-    ``n_jobs`` fits the folds in that many worker processes (:class:`joblib.Parallel`, its
-    default loky backend; scikit-learn's meaning: None or 1 in this process, unless inside a
-    :func:`joblib.parallel_config` context; -1 all cores). The results are the same whatever
-    ``n_jobs``, and a fold's exception is raised here as it is.
-    """
-    texts = np.asarray(as_texts(texts), dtype=object)
-    y = _binary_labels(y)
-    spans = _check_spans(spans, len(y))
-    params = {**DEFAULT_PARAMS, **params}
-    FramingModel(**params)  # unknown parameters fail now, not after the first fold
-    if groups is None:
-        splits = StratifiedKFold(cv, shuffle=True, random_state=seed).split(texts, y)
-    else:
-        splits = StratifiedGroupKFold(cv, shuffle=True, random_state=seed).split(texts, y, groups)
-    splits = list(splits)
-    folds = (delayed(_fold)(
-        params, seed, texts[train_idx], y[train_idx], texts[test_idx],
-        None if spans is None else [spans[i] for i in train_idx],
-        None if groups is None else [groups[i] for i in train_idx], candidates)
-        for train_idx, test_idx in splits)
-    proba = np.zeros(len(y))
-    pred = np.zeros(len(y), dtype=int)
-    thresholds = []
-    # in fold order, each as soon as it and those before it are done
-    results = Parallel(n_jobs=n_jobs, return_as="generator")(folds)
-    for done, ((_, test_idx), (fold_proba, threshold)) in enumerate(
-            zip(splits, results, strict=True), start=1):
-        proba[test_idx] = fold_proba
-        pred[test_idx] = fold_proba >= threshold
-        thresholds.append(threshold)
-        if progress is not None:
-            progress(done, cv)
-    metrics = binary_metrics(y, proba, threshold=None, pred=pred)
-    metrics.update(cv=cv, grouped=groups is not None, seed=seed, fold_thresholds=thresholds)
-    return metrics, proba
 
 
 def _tuned(params: dict, seed, cv: int = 3, thresholds=91) -> TunedThresholdClassifierCV:
@@ -600,72 +501,3 @@ def _tuned(params: dict, seed, cv: int = 3, thresholds=91) -> TunedThresholdClas
         make_pipeline(**params), scoring="f1_macro", response_method="predict_proba",
         cv=StratifiedKFold(cv, shuffle=True, random_state=seed), thresholds=thresholds,
     )
-
-
-def train(texts, labels, *, groups=None, spans=None, candidates=None, cv: int = 5,
-          seed: int = 42, n_jobs: int | None = None, **params) -> FramingModel:
-    """Train a model on ``texts`` with binary ``labels`` (1 = framed); ``params`` (feature
-    settings, ``C`` and ``constrained``: :class:`FramingModel`'s parameters) override
-    :data:`DEFAULT_PARAMS`. With ``spans``
-    (annotated character spans of loaded language, one list per text, e.g. from
-    :func:`framescore.terms.word_spans`) the model also learns term weights from them. ``groups``
-    (e.g. outlets) keep each group on one side of every CV split, and a learned term must be
-    marked in texts of :data:`GROUPS_MARKING` groups or more. ``candidates`` (words such as
-    a subjectivity lexicon's) add the category ``learned_subjective``: those that lean
-    towards framed texts (:meth:`FramingModel.fit`).
-
-    Runs ``cv``-fold cross-validation for the reported metrics (``cv=0`` skips it; its folds
-    in ``n_jobs`` processes, as :func:`cross_validate`'s), then fits the final model on all
-    data, in this process, with a threshold tuned by inner cross-validation:
-    ``FramingModel(random_state=seed, **params).fit(texts, labels, spans=spans,
-    groups=groups)``, with the metrics in its manifest.
-    """
-    texts = as_texts(texts)
-    y = _binary_labels(labels)
-    spans = _check_spans(spans, len(y))
-    if set(np.unique(y)) != {0, 1}:
-        raise ValueError("training needs both classes (0 = neutral, 1 = framed)")
-    params = {**DEFAULT_PARAMS, **params}
-    model = FramingModel(random_state=seed, **params)  # unknown parameters fail before the CV
-    manifest: dict = {"params": params, "n_train": len(y), "n_framed": int(y.sum())}
-    if cv:
-        manifest["cv_metrics"], _ = cross_validate(texts, y, groups=groups, spans=spans,
-                                                   candidates=candidates, cv=cv, seed=seed,
-                                                   n_jobs=n_jobs, **params)
-    model.fit(texts, labels, spans=spans, groups=groups, candidates=candidates)
-    model.manifest = {**manifest, "n_learned_terms": model.manifest["n_learned_terms"]}
-    return model
-
-
-def evaluate(model: FramingModel, texts, labels, *, data_sha256: str | None = None
-             ) -> tuple[dict, np.ndarray]:
-    """Held-out metrics of ``model`` on ``texts`` with 0/1 ``labels``, at its threshold
-    (:func:`framescore.metrics.binary_metrics`), and the scores. ``trained_on_this_data``
-    says whether ``data_sha256`` (the SHA-256 of the data read) is that of data the model
-    was trained on, so that the figures are not held-out ones."""
-    proba = model.score(texts)["score"].to_numpy()
-    metrics = binary_metrics(labels, proba, threshold=model.threshold)
-    trained_on = model.manifest.get("training_data") or []
-    trained_on = [trained_on] if isinstance(trained_on, dict) else trained_on
-    metrics.update(mode="model", model=str(model.path),
-                   trained_on_this_data=data_sha256 is not None and any(
-                       d.get("sha256") == data_sha256 for d in trained_on))
-    return metrics, proba
-
-
-def article_threshold(*evidence: tuple[np.ndarray, np.ndarray]) -> float:
-    """The article threshold that best separates framed from neutral articles: each piece of
-    ``evidence`` is (article scores, 0/1 labels); the threshold maximizes the mean of their
-    balanced accuracies (each source counts equally, however many articles it has), and of a
-    range of equally good thresholds the middle one is taken."""
-    grid = np.linspace(0.0, 1.0, 1001)
-    quality = np.zeros(len(grid))
-    for scores, labels in evidence:
-        scores, labels = np.asarray(scores, dtype=float), np.asarray(labels, dtype=bool)
-        if labels.all() or not labels.any():
-            raise ValueError("article-level evidence needs framed and neutral articles")
-        framed = scores[labels][None, :] >= grid[:, None]
-        neutral = scores[~labels][None, :] < grid[:, None]
-        quality += (framed.mean(axis=1) + neutral.mean(axis=1)) / 2
-    best = np.flatnonzero(quality >= quality.max() - 1e-12)
-    return float((grid[best[0]] + grid[best[-1]]) / 2)

@@ -1,183 +1,42 @@
-"""The corpus report's files: one self-contained HTML page, CSV tables and report.json.
+"""The corpus report's page: one self-contained HTML string (:func:`render_page`).
 
 The page (``index.html``) needs no network and no script: inline CSS, plots as inline SVG
-written here with the standard library, every table in the HTML. A few lines of inline
+(:mod:`framescore.report_plots`), every table in the HTML. A few lines of inline
 script make the tables sortable by a click on a column header; without scripts the page
 reads the same, in its default order. It fits a window 800 pixels wide: wide tables (the
 term × group matrix with many groups) scroll inside their own box, not the page.
-
-The most and least framed articles of each group get the existing explanation page
-(:func:`framescore.explain.render_html`) in ``articles/``.
 """
 
 from __future__ import annotations
 
-import html
-import json
 import math
-import re
-import sys
 from collections import Counter
-from datetime import UTC, datetime
-from pathlib import Path
+from html import escape as esc
 
-import numpy as np
 import pandas as pd
 
-from . import __version__
-from .corpus_report import ReportResult, snippets
+from .corpus_report import ReportResult
 from .lexicon import ATTRIBUTION_TYPES
-from .persist import sha256_file
+from .report_plots import PALETTE, _f, _short, plots
+from .report_terms import snippets
 
-FORMAT = "framescore-report/1"
-REPORT_FILE = "report.json"
-#: Colours of groups in the plots (Okabe–Ito, then Tableau), repeated past ten groups.
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B",
-           "#7F7F7F", "#BCBD22", "#17BECF"]
-#: Groups drawn in the over-time plots (the largest).
-TIME_GROUPS = 8
 ADOPTED_PER_GROUP = 12
+#: The page's note on a report made from scores without their texts.
+NO_TEXTS = """<p class="note" id="no-texts"><b>Made without the articles' texts.</b> This
+report adds up the output of <code>framescore score</code> (its scores and spans), which did
+not keep the texts (<code>framescore score --keep-col text</code> keeps them). So the words
+are unknown, and with them every rate per 1,000 words (shown as –); the example uses show
+the term alone; and the most and least framed articles have no explanation pages.</p>"""
 ATTRIBUTION_NAMES = {"report": "neutral report verbs", "distancing": "distancing",
                      "endorsing": "endorsing", "hedge": "hedges", "unverified": "unverified",
                      "sourcing": "sourcing"}
-esc = html.escape
 
 
-# --- files ---------------------------------------------------------------------------------
 
-
-def write_report(directory: str | Path, result: ReportResult, model, *,
-                 command: str | None = None, inputs: list[str] | None = None,
-                 title: str = "framescore corpus report", top_terms: int = 30) -> list[Path]:
-    """Write the report's files into ``directory`` (which must exist): ``index.html``,
-    ``groups.csv``, ``terms.csv``, ``adopted.csv``, ``timeline.csv`` (with times),
-    ``report.json`` and ``articles/*.html``; ``articles.csv`` is written while the corpus
-    is read (:class:`framescore.corpus_report.CorpusReport`). Returns the paths written."""
-    out = Path(directory)
-    written: list[Path] = []
-    pages = _article_pages(out, result, model)
-    written += pages.values()
-    groups = result.groups
-    if "rank" in groups:
-        groups = groups[["rank", *[c for c in groups.columns if c != "rank"]]]
-    write_csv(out / "groups.csv", groups)
-    write_csv(out / "terms.csv", result.terms)
-    write_csv(out / "adopted.csv", result.adopted)
-    written += [out / "groups.csv", out / "terms.csv", out / "adopted.csv"]
-    if result.timeline is not None:
-        write_csv(out / "timeline.csv", result.timeline)
-        written.append(out / "timeline.csv")
-    info = report_info(result, model, command=command, inputs=inputs)
-    page = render_page(result, info, pages={k: p.name for k, p in pages.items()},
-                       title=title, top_terms=top_terms)
-    (out / "index.html").write_text(page, encoding="utf-8")
-    written.append(out / "index.html")
-    info["files"] = sorted(str(p.relative_to(out)) for p in written if p.parent == out)
-    info["files"] += ["articles.csv", REPORT_FILE]
-    (out / REPORT_FILE).write_text(json.dumps(info, indent=2, ensure_ascii=False,
-                                              default=_plain) + "\n", encoding="utf-8")
-    written.append(out / REPORT_FILE)
-    return written
-
-
-def write_csv(path: Path, frame: pd.DataFrame) -> None:
-    """``frame`` as CSV, a few thousand rows at a time (no copy of a large table as text in
-    memory): missing values empty, the lists of adopted labels joined with "; "."""
-    lists = [c for c in ("attributed_by", "also_adopted_by") if c in frame.columns]
-    if lists:
-        frame = frame.assign(**{c: frame[c].map(lambda v: "; ".join(map(str, v)))
-                                for c in lists})
-    frame.to_csv(path, index=False, lineterminator="\n", chunksize=5000)
-
-
-def _plain(value):
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return str(value)
-
-
-def report_info(result: ReportResult, model, *, command: str | None = None,
-                inputs: list[str] | None = None) -> dict:
-    """What ``report.json`` holds: how to trace the report to its run (model and lexicon
-    hashes, command, input files with their SHA-256) and its counts."""
-    manifest = getattr(model, "manifest", {}) or {}
-    files = []
-    for path in inputs or []:
-        p = Path(path)
-        if p.is_file():
-            files.append({"path": str(path), "bytes": p.stat().st_size,
-                          "sha256": sha256_file(p)})
-    groups = result.groups
-    return {
-        "format": FORMAT,
-        "framescore_version": __version__,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "command": command if command is not None else " ".join(sys.argv),
-        "model": {
-            "path": str(getattr(model, "path", "") or ""),
-            "format": manifest.get("format"),
-            "files": manifest.get("files", {}),
-            "lexicons": manifest.get("lexicons", {}),
-            "threshold": result.threshold,
-            "created": manifest.get("created"),
-        },
-        "inputs": files,
-        "options": result.options,
-        "counts": result.counts,
-        "groups": [
-            {"group": r["group"], "articles": int(r["articles"]), "small": bool(r["small"]),
-             "rank": None if pd.isna(r["rank"]) else int(r["rank"]),
-             "mean_score": r["mean_score"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
-             "loaded_narrator_per_1k": r["loaded_narrator_per_1k"]}
-            for r in groups.to_dict("records")] if len(groups) else [],
-    }
-
-
-def _slug(name: str, taken: set[str]) -> str:
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._")[:80] or "article"
-    slug, k = base, 1
-    while slug.lower() in taken:
-        k += 1
-        slug = f"{base}-{k}"
-    taken.add(slug.lower())
-    return slug
-
-
-def _article_pages(out: Path, result: ReportResult, model) -> dict[tuple[str, str, int], Path]:
-    """The explanation page of each most and least framed article, keyed by
-    (source, id, row)."""
-    from .explain import explain
-    from .render import render_html
-
-    pages: dict[tuple[str, str, int], Path] = {}
-    taken: set[str] = set()
-    folder = out / "articles"
-    for group in sorted(result.extremes):
-        for article in [*result.extremes[group]["most"], *result.extremes[group]["least"]]:
-            key = _article_key(article)
-            if key in pages:
-                continue
-            folder.mkdir(exist_ok=True)
-            path = folder / f"{_slug(article['id'], taken)}.html"
-            expl = explain(model, article["text"])
-            page = render_html(expl, title=f"framescore: {article['id']} ({group})")
-            back = ('<p class="meta"><a href="../index.html#articles">← corpus report</a> · '
-                    f'group {esc(group)}</p>\n')
-            page = page.replace("<body>\n", "<body>\n" + back, 1)
-            path.write_text(page, encoding="utf-8")
-            pages[key] = path
-    return pages
-
-
-def _article_key(article: dict) -> tuple[str, str, int]:
+def article_key(article: dict) -> tuple[str, str, int]:
+    """What names an article of ``ReportResult.extremes``: (source, id, row)."""
     return (article["source"], article["id"], article["row"])
 
-
-# --- the page ------------------------------------------------------------------------------
 
 _CSS = """
 *{box-sizing:border-box}
@@ -238,9 +97,6 @@ r.forEach(function(x){b.appendChild(x)})})})})();
 """
 
 
-def _f(x: float, digits: int = 2) -> str:
-    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
-
 
 def _pct(x: float) -> str:
     return "–" if x is None or math.isnan(x) else f"{100 * x:.0f}%"
@@ -267,7 +123,7 @@ def render_page(result: ReportResult, info: dict, *, pages: dict | None = None,
     top = result.top_terms[:top_terms]
     sections = [
         _summary_tables(groups, result),
-        _plots(groups, result, colours),
+        plots(groups, result, colours),
         _matrix(top, groups, result),
         _adopted(result, top),
         _extremes(groups, result, pages),
@@ -276,6 +132,8 @@ def render_page(result: ReportResult, info: dict, *, pages: dict | None = None,
     model = info.get("model", {})
     model_hash = (model.get("files") or {}).get("model.json", "")[:12]
     small = c.get("small_groups", 0)
+    words = f"{c['words']:,} words" if c.get("words") is not None else "words unknown"
+    notice = "" if result.texts else NO_TEXTS + "\n"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -283,7 +141,7 @@ def render_page(result: ReportResult, info: dict, *, pages: dict | None = None,
 <body>
 <h1>{esc(title)}</h1>
 <p class="meta" id="summary">{c["scored"]:,} articles in {c["groups"]:,} groups ·
-{c["sentences"]:,} sentences · {c["words"]:,} words{f" · {c['skipped']:,} records skipped"
+{c["sentences"]:,} sentences · {words}{f" · {c['skipped']:,} records skipped"
 if c.get("skipped") else ""} · model {esc(model.get("path") or "?")}
 {f"(model.json {esc(model_hash)}…)" if model_hash else ""} · threshold
 {result.threshold:.2f} · {esc(info.get("created", ""))} · framescore
@@ -298,7 +156,7 @@ intervals of the mean over articles (seed {result.options.get("seed", 0)}).
 The same numbers are in <code>groups.csv</code>, <code>terms.csv</code>,
 <code>articles.csv</code> and <code>adopted.csv</code> beside this page; the run is
 described in <code>report.json</code>.</p>
-<nav><a href="#groups-h">Groups</a><a href="#plots">Plots</a><a href="#terms-h">Terms ×
+{notice}<nav><a href="#groups-h">Groups</a><a href="#plots">Plots</a><a href="#terms-h">Terms ×
 groups</a><a href="#adopted-h">Adopted labels</a><a href="#articles">Articles</a><a
 href="#examples">Examples</a></nav>
 {"".join(sections)}
@@ -353,305 +211,6 @@ to sort (with scripts on).</p>
 """
 
 
-# --- plots (inline SVG) --------------------------------------------------------------------
-
-
-def _svg(width: int, height: int, body: str, label: str, ident: str) -> str:
-    return (f'<svg id="{ident}" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-label="{esc(label)}" xmlns="http://www.w3.org/2000/svg">{body}</svg>')
-
-
-def _short(name: str, n: int = 24) -> str:
-    return name if len(name) <= n else name[: n - 1] + "…"
-
-
-def _nice_max(x: float) -> float:
-    if not x or x <= 0 or math.isnan(x):
-        return 1.0
-    exp = 10 ** math.floor(math.log10(x))
-    for m in (1, 2, 2.5, 5, 10):
-        if m * exp >= x:
-            return m * exp
-    return 10 * exp
-
-
-def _ticks(top: float, n: int = 5) -> list[float]:
-    return [top * k / (n - 1) for k in range(n)]
-
-
-def _tick_label(v: float) -> str:
-    return f"{v:.2f}".rstrip("0").rstrip(".") if v else "0"
-
-
-def _plots(groups: list[dict], result: ReportResult, colours: dict) -> str:
-    parts = ['<h2 id="plots">Plots</h2>', _strip_plot(groups, result),
-             _scatter(groups, colours)]
-    if result.timeline is not None:
-        parts.append(_time_plots(groups, result, colours))
-    return "\n".join(parts)
-
-
-def _strip_plot(groups: list[dict], result: ReportResult) -> str:
-    width, left, right, row_h, top_m = 760, 190, 20, 30, 16
-    height = top_m + row_h * max(len(groups), 1) + 44
-    x0, x1 = left, width - right
-
-    def x(v: float) -> float:
-        return x0 + (x1 - x0) * min(max(v, 0.0), 1.0)
-
-    body = []
-    for t in (0, 0.25, 0.5, 0.75, 1):
-        body.append(f'<line x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{top_m - 6}" '
-                    f'y2="{height - 38}" stroke="#e3e3e3"/>'
-                    f'<text x="{x(t):.1f}" y="{height - 24}" font-size="12" '
-                    f'text-anchor="middle" fill="#444">{_tick_label(t)}</text>')
-    th = x(result.threshold)
-    body.append(f'<line x1="{th:.1f}" x2="{th:.1f}" y1="{top_m - 6}" y2="{height - 38}" '
-                f'stroke="#b3261e" stroke-dasharray="4 3"/>')
-    body.append(f'<text x="{(x0 + x1) / 2:.0f}" y="{height - 6}" font-size="12" '
-                f'text-anchor="middle" fill="#444">score (dashed: threshold '
-                f'{result.threshold:.2f})</text>')
-    for k, g in enumerate(groups):
-        cy = top_m + row_h * k + row_h / 2
-        name = str(g["group"])
-        fill = "#999" if g["small"] else "#333"
-        body.append(f'<text x="{left - 10}" y="{cy + 4:.1f}" font-size="12.5" '
-                    f'text-anchor="end" fill="{fill}"><title>{esc(name)}</title>'
-                    f'{esc(_short(name))}</text>')
-        sample = result.samples.get(g["group"], [])
-        for j, s in enumerate(sample):
-            jitter = ((j * 0.6180339887) % 1 - 0.5) * (row_h - 10)
-            body.append(f'<circle cx="{x(s):.1f}" cy="{cy + jitter:.1f}" r="2.2" '
-                        f'fill="#5b7fa8" fill-opacity="0.35"/>')
-        body.append(f'<line x1="{x(g["p5_score"]):.1f}" x2="{x(g["p95_score"]):.1f}" '
-                    f'y1="{cy:.1f}" y2="{cy:.1f}" stroke="#222"/>'
-                    f'<rect x="{x(g["q1_score"]):.1f}" y="{cy - 8:.1f}" '
-                    f'width="{max(x(g["q3_score"]) - x(g["q1_score"]), 1):.1f}" height="16" '
-                    f'fill="#fff" fill-opacity="0.55" stroke="#222"/>'
-                    f'<line x1="{x(g["median_score"]):.1f}" x2="{x(g["median_score"]):.1f}" '
-                    f'y1="{cy - 8:.1f}" y2="{cy + 8:.1f}" stroke="#222" stroke-width="2"/>')
-        if not math.isnan(g["ci_low"]):
-            body.append(f'<line x1="{x(g["ci_low"]):.1f}" x2="{x(g["ci_high"]):.1f}" '
-                        f'y1="{cy:.1f}" y2="{cy:.1f}" stroke="#b3261e" stroke-width="3"/>')
-        m = x(g["mean_score"])
-        body.append(f'<path d="M{m:.1f} {cy - 5:.1f}l5 5l-5 5l-5 -5z" fill="#b3261e">'
-                    f'<title>{esc(name)}: mean {_f(g["mean_score"], 3)} [{_f(g["ci_low"], 3)},'
-                    f' {_f(g["ci_high"], 3)}], {g["articles"]} articles</title></path>')
-    svg = _svg(width, height, "".join(body), "score distribution per group", "plot-scores")
-    return f"""<figure>{svg}<figcaption>Score distribution per group. Dots: articles (a
-sample of up to 300 per group); box: quartiles, with the median; whiskers: 5th to 95th
-percentile; red diamond and bar: mean and its 95% interval. Grey names: groups with few
-articles.</figcaption></figure>"""
-
-
-def _nice_range(values: list[float]) -> tuple[float, float, float]:
-    """(low, high, step) of an axis showing ``values`` (rates, not negative): from 0 when
-    the values are near it, else zoomed on them; a step of 1, 2, 2.5 or 5 × 10^k."""
-    finite = [v for v in values if not math.isnan(v)] or [0.0]
-    lo, hi = min(finite), max(finite)
-    if hi <= 0:
-        return 0.0, 1.0, 0.25
-    if lo <= 0.35 * hi:
-        lo = 0.0
-    pad = 0.08 * (hi - lo) or 0.1 * hi
-    lo, hi = max(lo - pad, 0.0) if lo else 0.0, hi + pad
-    raw = (hi - lo) / 4
-    exp = 10 ** math.floor(math.log10(raw))
-    step = next(m * exp for m in (1, 2, 2.5, 5, 10) if m * exp >= raw)
-    return math.floor(lo / step) * step, math.ceil(hi / step) * step, step
-
-
-#: With more groups than this, the scatter plot names only the most extreme ones.
-SCATTER_LABELS = 14
-
-
-def _scatter(groups: list[dict], colours: dict) -> str:
-    width, height, left, bottom, top_m, right = 760, 440, 64, 52, 16, 150
-    xs = [g["loaded_attributed_per_1k"] for g in groups]
-    ys = [g["loaded_own_per_1k"] for g in groups]
-    xlo, xhi, xstep = _nice_range(xs)
-    ylo, yhi, ystep = _nice_range(ys)
-    x0, x1, y0, y1 = left, width - right, height - bottom, top_m
-
-    def px(v: float) -> float:
-        return x0 + (x1 - x0) * (v - xlo) / (xhi - xlo)
-
-    def py(v: float) -> float:
-        return y0 - (y0 - y1) * (v - ylo) / (yhi - ylo)
-
-    body = []
-    for k in range(round((xhi - xlo) / xstep) + 1):
-        t = xlo + k * xstep
-        body.append(f'<line x1="{px(t):.1f}" x2="{px(t):.1f}" y1="{y1}" y2="{y0}" '
-                    f'stroke="#ececec"/><text x="{px(t):.1f}" y="{y0 + 17}" font-size="12" '
-                    f'text-anchor="middle" fill="#444">{_tick_label(t)}</text>')
-    for k in range(round((yhi - ylo) / ystep) + 1):
-        t = ylo + k * ystep
-        body.append(f'<line x1="{x0}" x2="{x1}" y1="{py(t):.1f}" y2="{py(t):.1f}" '
-                    f'stroke="#ececec"/><text x="{x0 - 8}" y="{py(t) + 4:.1f}" font-size="12" '
-                    f'text-anchor="end" fill="#444">{_tick_label(t)}</text>')
-    low, high = max(xlo, ylo), min(xhi, yhi)  # the line of equal rates, where it is shown
-    if low < high:
-        body.append(f'<line x1="{px(low):.1f}" y1="{py(low):.1f}" x2="{px(high):.1f}" '
-                    f'y2="{py(high):.1f}" stroke="#999" stroke-dasharray="5 4"/>'
-                    f'<text x="{px(high) - 4:.1f}" y="{py(high) + 14:.1f}" font-size="11.5" '
-                    f'text-anchor="end" fill="#777">equal rates</text>')
-    else:  # every group on one side of it
-        side = "above" if ylo >= xhi else "below"
-        body.append(f'<text x="{x1 - 4}" y="{y1 + 14}" font-size="11.5" text-anchor="end" '
-                    f'fill="#777">all groups {side} the line of equal rates (not in view)'
-                    '</text>')
-    body.append(f'<text x="{(x0 + x1) / 2:.0f}" y="{height - 10}" font-size="12.5" '
-                f'text-anchor="middle" fill="#333">loaded terms quoted or reported, per 1,000 '
-                f'words (attributes)</text>'
-                f'<text transform="translate(16 {(y0 + y1) / 2:.0f}) rotate(-90)" '
-                f'font-size="12.5" text-anchor="middle" fill="#333">loaded terms in own voice, '
-                f'per 1,000 words (adopts)</text>')
-    named = set(range(len(groups)))
-    if len(groups) > SCATTER_LABELS:  # the groups furthest from the line of equal rates
-        by_lean = sorted(range(len(groups)), key=lambda k: ys[k] - xs[k])
-        half = SCATTER_LABELS // 2
-        named = set(by_lean[:half] + by_lean[-half:])
-    points = [(px(xv), py(yv)) for xv, yv in zip(xs, ys, strict=True)]
-    boxes: list[tuple[float, float, float, float]] = []
-    for k, (g, xv, yv, (cx, cy)) in enumerate(zip(groups, xs, ys, points, strict=True)):
-        colour = colours[g["group"]]
-        fill = "#fff" if g["small"] else colour
-        name = str(g["group"])
-        body.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{fill}" '
-                    f'stroke="{colour}" stroke-width="2"><title>{esc(name)}: own voice '
-                    f'{_f(yv)}, attributed {_f(xv)} per 1,000 words, {g["articles"]} articles'
-                    f'</title></circle>')
-        if k not in named:
-            continue
-        label = _short(name, 20) + (" (few)" if g["small"] else "")
-        x, y, anchor = _place_label(label, cx, cy, points, boxes,
-                                    (x0, y1, width - 4, y0 - 3))
-        body.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="12" fill="#222" '
-                    f'text-anchor="{anchor}">{esc(label)}</text>')
-    svg = _svg(width, height, "".join(body), "own-voice against attributed loaded terms",
-               "plot-voice")
-    some = (f" Names: the {len(named)} groups furthest from the line of equal rates (hover a "
-            "point for its name)." if len(named) < len(groups) else "")
-    return f"""<figure>{svg}<figcaption>Who adopts, who attributes: each point is a group.
-Above the dashed line a group uses loaded terms in its own voice (narrator, headline) more
-often than inside quotes or reported speech. Hollow points: groups with few
-articles.{some}</figcaption></figure>"""
-
-
-def _place_label(label: str, cx: float, cy: float, points: list[tuple[float, float]],
-                 boxes: list[tuple[float, float, float, float]],
-                 area: tuple[float, float, float, float]) -> tuple[float, float, str]:
-    """Where to write a point's label (x, baseline y, text-anchor): the first of a few spots
-    around the point whose box stays in ``area`` and overlaps no other label or point, else
-    the one that overlaps least. The chosen box is added to ``boxes``."""
-    w, h = 6.9 * len(label), 13.0
-    spots = [(cx + 10, cy + 4, "start"), (cx - 10, cy + 4, "end"),
-             (cx, cy - 11, "middle"), (cx, cy + 19, "middle")]
-    spots += [(cx + 10, cy + 4 - k * 14, "start") for k in range(1, 6)]
-    spots += [(cx - 10, cy + 4 - k * 14, "end") for k in range(1, 6)]
-
-    def box(x, y, anchor):
-        left = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
-        return left, y - h + 3, left + w, y + 3
-
-    def cost(b) -> float:
-        ax0, ay0, ax1, ay1 = area
-        outside = max(ax0 - b[0], 0) + max(b[2] - ax1, 0) + max(ay0 - b[1], 0) + max(
-            b[3] - ay1, 0)
-        overlap = sum(max(0.0, min(b[2], o[2]) - max(b[0], o[0])) *
-                      max(0.0, min(b[3], o[3]) - max(b[1], o[1])) for o in boxes)
-        hits = sum(1 for px_, py_ in points
-                   if b[0] - 5 < px_ < b[2] + 5 and b[1] - 5 < py_ < b[3] + 5
-                   and (px_, py_) != (cx, cy))
-        return 1000 * outside + overlap + 200 * hits
-
-    best = min(spots, key=lambda s: (cost(box(*s)) > 0, cost(box(*s))))
-    boxes.append(box(*best))
-    return best
-
-
-def _period(days: pd.Series) -> tuple[pd.Series, str]:
-    """Each day's period (day, ISO week or month, by the span of the dates) and its name."""
-    dates = pd.to_datetime(days)
-    span = (dates.max() - dates.min()).days if len(dates) else 0
-    if span <= 62:
-        return dates.dt.strftime("%Y-%m-%d"), "day"
-    if span <= 400:
-        monday = dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
-        return monday.dt.strftime("%Y-%m-%d"), "week (from Monday)"
-    return dates.dt.strftime("%Y-%m"), "month"
-
-
-def _time_plots(groups: list[dict], result: ReportResult, colours: dict) -> str:
-    tl = result.timeline
-    if tl is None or not len(tl):
-        return ('<h3>Over time</h3><p class="note">No article had a readable date.</p>')
-    tl = tl.assign(period=_period(tl["day"])[0])
-    unit = _period(tl["day"])[1]
-    agg = tl.groupby(["group", "period"], as_index=False)[
-        ["articles", "score_sum", "own_loaded", "words"]].sum()
-    agg["mean"] = agg["score_sum"] / agg["articles"]
-    agg["own_per_1k"] = 1000 * agg["own_loaded"] / agg["words"].where(agg["words"] > 0)
-    biggest = sorted(groups, key=lambda g: (-g["articles"], str(g["group"])))[:TIME_GROUPS]
-    shown = [g["group"] for g in biggest if g["group"] in set(agg["group"])]
-    periods = sorted(agg["period"].unique())
-    out = [f'<h3>Over time, by {esc(unit)}</h3>']
-    if len(shown) < len(groups):
-        out.append(f'<p class="note">The {len(shown)} largest groups; all groups are in '
-                   '<code>timeline.csv</code>.</p>')
-    colours = {g: PALETTE[k % len(PALETTE)] for k, g in enumerate(shown)}  # distinct here
-    legend = "".join(f'<span><i class="sw" style="background:{colours[g]}"></i>'
-                     f'{esc(str(g))}</span>' for g in shown)
-    for column, label, ident, fixed in (
-            ("mean", "mean score", "plot-time-score", 1.0),
-            ("own_per_1k", "own-voice loaded terms per 1,000 words", "plot-time-own", None)):
-        out.append(_line_plot(agg, shown, periods, column, label, ident, fixed, colours))
-    out.append(f'<p class="legend">{legend}</p>')
-    if result.counts.get("without_time"):
-        out.append(f'<p class="note">{result.counts["without_time"]:,} articles without a '
-                   'readable date are left out of these plots.</p>')
-    return "\n".join(out)
-
-
-def _line_plot(agg: pd.DataFrame, shown: list, periods: list, column: str, label: str,
-               ident: str, fixed: float | None, colours: dict) -> str:
-    width, height, left, bottom, top_m, right = 760, 260, 64, 46, 14, 20
-    values = agg.loc[agg["group"].isin(shown), column].dropna()
-    top = fixed if fixed is not None else _nice_max(float(values.max()) if len(values) else 1)
-    x0, x1, y0, y1 = left, width - right, height - bottom, top_m
-    n = max(len(periods) - 1, 1)
-    index = {p: k for k, p in enumerate(periods)}
-
-    def px(p) -> float:
-        return x0 + (x1 - x0) * (index[p] / n if len(periods) > 1 else 0.5)
-
-    def py(v: float) -> float:
-        return y0 - (y0 - y1) * min(v / top, 1.0)
-
-    body = []
-    for t in _ticks(top):
-        body.append(f'<line x1="{x0}" x2="{x1}" y1="{py(t):.1f}" y2="{py(t):.1f}" '
-                    f'stroke="#ececec"/><text x="{x0 - 8}" y="{py(t) + 4:.1f}" font-size="12" '
-                    f'text-anchor="end" fill="#444">{_tick_label(t)}</text>')
-    step = max(1, math.ceil(len(periods) / 6))
-    for p in periods[::step]:
-        body.append(f'<text x="{px(p):.1f}" y="{y0 + 17}" font-size="11.5" '
-                    f'text-anchor="middle" fill="#444">{esc(str(p))}</text>')
-    body.append(f'<text x="{x0}" y="{height - 6}" font-size="12.5" fill="#333">{esc(label)}'
-                f'</text>')
-    for g in shown:
-        sub = agg[agg["group"] == g].dropna(subset=[column])
-        pts = [(px(p), py(v)) for p, v in zip(sub["period"], sub[column], strict=True)]
-        if len(pts) > 1:
-            d = " ".join(f"{'M' if k == 0 else 'L'}{x:.1f} {y:.1f}" for k, (x, y) in
-                         enumerate(pts))
-            body.append(f'<path d="{d}" fill="none" stroke="{colours[g]}" stroke-width="2"/>')
-        for (x, y), v, p in zip(pts, sub[column], sub["period"], strict=True):
-            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colours[g]}">'
-                        f'<title>{esc(str(g))} {esc(str(p))}: {v:.3f}</title></circle>')
-    return f'<figure>{_svg(width, height, "".join(body), label, ident)}</figure>'
-
 
 # --- terms ---------------------------------------------------------------------------------
 
@@ -693,11 +252,11 @@ links to example sentences. The full counts by voice are in <code>terms.csv</cod
 
 def _adopted(result: ReportResult, top: list[dict]) -> str:
     head = '<h2 id="adopted-h">Adopted labels</h2>'
-    intro = f"""<p class="note">Loaded terms a group uses in its own voice (narrator or
-headline) while at least half of the other groups do not: they only quote or report them,
-or avoid them. <span class="flag strict">only this group</span>: no other group uses the
-term in its own voice, and some quote or report it. Up to {ADOPTED_PER_GROUP} per group
-here; all in <code>adopted.csv</code>.</p>"""
+    intro = f"""<p class="note">Loaded terms of the lexicons (not those the model learned)
+that a group uses in its own voice (narrator or headline) while at least half of the other
+groups do not: they only quote or report them, or avoid them. <span class="flag strict">only
+this group</span>: no other group uses the term in its own voice, and some quote or report
+it. Up to {ADOPTED_PER_GROUP} per group here; all in <code>adopted.csv</code>.</p>"""
     adopted = result.adopted
     if not len(adopted):
         return head + intro + '<p class="note">None (this needs two groups or more).</p>'
@@ -732,11 +291,13 @@ here; all in <code>adopted.csv</code>.</p>"""
 def _extremes(groups: list[dict], result: ReportResult, pages: dict) -> str:
     out = ['<h2 id="articles">Most and least framed articles</h2>',
            '<p class="note">Each links to its full explanation: the article with every '
-           'matched span, the contributions and the neutral-wording counterfactuals.</p>']
+           'matched span, the contributions and the neutral-wording counterfactuals.</p>'
+           if result.texts else '<p class="note">Without the articles\' texts there are no '
+           'explanation pages (see the note at the top).</p>']
 
     def item(a: dict) -> str:
         name = esc(str(a["id"]))
-        page = pages.get(_article_key(a))
+        page = pages.get(article_key(a))
         link = f'<a href="articles/{esc(page)}">{name}</a>' if page else name
         return f'<li>{link} <span class="meta">{a["score"]:.3f} {esc(a["label"])}</span></li>'
 

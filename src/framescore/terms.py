@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from .lexicon import default_paths, load_entries
 from .text import normalize, stem, token_spans
 
 _CALENDAR = frozenset(
@@ -31,6 +32,13 @@ _CALENDAR = frozenset(
     "week month year".split())
 #: The category of candidate words learned from text labels (:func:`learn_label_terms`).
 SUBJECTIVE = "learned_subjective"
+#: Settings of :func:`learn_terms` when a model learns from annotated spans.
+TERM_PARAMS = {"min_marked": 2, "min_weight": 0.25}
+#: With groups (outlets, articles), a learned term must be marked in this many of them.
+GROUPS_MARKING = 3
+#: Settings of :func:`learn_label_terms` when a model is given candidate words (chosen on the
+#: transfer benchmark: a word in ten texts or more, of lean 0.1 or more).
+LABEL_TERM_PARAMS = {"prior": 3.0, "min_texts": 10, "min_lean": 0.1}
 _WORD_RE = re.compile(r"[a-z][a-z'-]*[a-z]\Z")
 
 
@@ -161,6 +169,23 @@ def _drop_covered_bigrams(terms: list[tuple[str, float]]) -> list[tuple[str, flo
             if " " not in t or w > max(single.get(stem(normalize(p)), 0.0) for p in t.split())]
 
 
+_INFLECTION = re.compile(r"(?:e|y|ie)?(?:s|d|ed|ing)?\Z")
+
+
+def inflects(form: str, word: str) -> bool:
+    """Whether ``form`` is ``word`` or an inflection of it, or the reverse ("attacks" and
+    "attack", "cried" and "cry", "stopped" and "stop"), not another word of its stem
+    ("decades" and "decadent", "nations" and "nationalism")."""
+    k = 0
+    while k < min(len(form), len(word)) and form[k] == word[k]:
+        k += 1
+    tails = [form[k:], word[k:]]
+    for i, tail in enumerate(tails):  # a doubled final consonant: "stopped", "stop"
+        if tail[:1] == form[k - 1:k] and tail[1:2] in ("e", "i"):
+            tails[i] = tail[1:]
+    return k >= 3 and all(_INFLECTION.match(t) for t in tails)
+
+
 def learn_label_terms(texts: Sequence[str], labels: Sequence[int], candidates: Iterable[str],
                       *, prior: float = 3.0, min_texts: int = 2, min_lean: float = 0.05,
                       exclude: Iterable[str] = ()) -> list[tuple[str, float]]:
@@ -170,14 +195,19 @@ def learn_label_terms(texts: Sequence[str], labels: Sequence[int], candidates: I
     the texts with a word of that stem (``min_texts`` or more of them), ``p`` is the smoothed
     share of framed texts (``prior`` pseudo-texts at the base rate ``base``, the share of
     framed texts) and the lean is ``(p - base) / (1 - base)``. Stems of lean ``min_lean`` or
-    more are kept, strongest first (ties by word), each as its most frequent lowercase form;
-    never stop words, calendar words, stems of ``exclude`` or proper names (written with a
-    capital inside a sentence in most uses)."""
+    more are kept, strongest first (ties by word), each as its most frequent lowercase form.
+    A stem is kept only when most of its uses are a candidate or an inflection of one (not
+    "decades" for "decadent"), and never for stop words, calendar words, stems of
+    ``exclude`` or proper names (written with a capital inside a sentence in most uses)."""
     y = np.asarray(labels, dtype=float)
     if len(y) != len(texts):
         raise ValueError(f"{len(texts)} texts but {len(y)} labels")
-    wanted = {stem(normalize(w)) for w in (c.strip().lower() for c in candidates)
-              if is_content_word(w)} - {stem(normalize(w)) for w in exclude}
+    words: dict[str, set[str]] = {}  # stem → its candidate words
+    for w in (c.strip().lower() for c in candidates):
+        if is_content_word(w):
+            words.setdefault(stem(normalize(w)), set()).add(w)
+    for w in exclude:
+        words.pop(stem(normalize(w)), None)
     seen: Counter = Counter()  # texts with a word of the stem
     framed: Counter = Counter()  # framed texts with one
     uses: Counter = Counter()
@@ -186,12 +216,11 @@ def learn_label_terms(texts: Sequence[str], labels: Sequence[int], candidates: I
     for text, label in zip(texts, y, strict=True):
         stems = set()
         for key, surface, _, capital in _tokens(text, ()):
-            if key in wanted:
+            if key in words:
                 stems.add(key)
                 uses[key] += 1
                 capitals[key] += capital
-                if not capital:
-                    forms.setdefault(key, Counter())[surface] += 1
+                forms.setdefault(key, Counter())[surface] += 1
         for key in stems:
             seen[key] += 1
             framed[key] += label
@@ -202,7 +231,31 @@ def learn_label_terms(texts: Sequence[str], labels: Sequence[int], candidates: I
     for key, n in seen.items():
         if n < min_texts or capitals[key] * 2 > uses[key]:
             continue
+        candidate_uses = sum(c for f, c in forms[key].items()
+                             if any(inflects(f, w) for w in words[key]))
+        if candidate_uses * 2 <= uses[key]:
+            continue
         lean = ((framed[key] + prior * base) / (n + prior) - base) / (1 - base)
         if lean >= min_lean:
             out.append((forms[key].most_common(1)[0][0], round(float(lean), 4)))
     return sorted(out, key=lambda wl: (-wl[1], wl[0]))
+
+
+def learned_terms_for(texts: Sequence[str], labels: Sequence[int], *, spans=None, groups=None,
+                      candidates: Iterable[str] | None = None, lexicons=None,
+                      extra_lexicons=()) -> tuple[tuple, ...]:
+    """The learned terms of a model trained on ``texts``: from the annotated ``spans`` (one
+    list per text; with ``groups``, marked in :data:`GROUPS_MARKING` of them), as ``(term,
+    weight)``, then the ``candidates`` that lean framed, as ``(word, lean,``
+    :data:`SUBJECTIVE` ``)``, leaving out the words of the lexicons in force (``lexicons``,
+    or the shipped ones, and ``extra_lexicons``) and the terms learned from spans."""
+    out: list[tuple] = []
+    if spans is not None:
+        settings = {**TERM_PARAMS, **({} if groups is None else {"min_groups": GROUPS_MARKING})}
+        out += learn_terms(list(texts), list(spans), groups=groups, **settings)
+    if candidates is not None:
+        paths = [*(default_paths() if lexicons is None else lexicons), *extra_lexicons]
+        exclude = [e.term for p in paths for e in load_entries(p)] + [t[0] for t in out]
+        out += [(w, lean, SUBJECTIVE) for w, lean in learn_label_terms(
+            texts, labels, candidates, exclude=exclude, **LABEL_TERM_PARAMS)]
+    return tuple(out)

@@ -60,7 +60,7 @@ def test_evaluate_cv_shows_progress_per_fold_on_a_terminal_only(runner, labeled_
                                                                 monkeypatch):
     import click.testing
 
-    from framescore import model as fm
+    from framescore import training as fm
 
     real = fm.cross_validate
     folds = []
@@ -101,7 +101,7 @@ def test_evaluate_cv_jobs_reach_the_folds(runner, labeled_csv, cli_lexicons, mon
     of -j 1 (folds in threads here, which start at once; the test below starts processes)."""
     from joblib import parallel_config
 
-    from framescore import model as fm
+    from framescore import training as fm
 
     real = fm.cross_validate
     n_jobs = []

@@ -1,5 +1,6 @@
 """``framescore evaluate``: metrics of a model on labeled data, cross-validated
-(:func:`framescore.model.cross_validate`) or held out (:func:`framescore.model.evaluate`)."""
+(:func:`framescore.training.cross_validate`) or held out
+(:func:`framescore.training.evaluate`)."""
 
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ def command(ctx, data, text_col, label_col, positive, negative, group_col, sep, 
     labeled = load_labeled(data, text_col, label_col, positive, negative, group_col, sep,
                            labels_file)
     if cv is not None:
-        from ..model import cross_validate
+        from ..training import cross_validate
 
         params = feature_params(lexicons, ngrams, voice, C, min_df)
         check_enough(data, labeled, cv)
@@ -86,7 +87,7 @@ def command(ctx, data, text_col, label_col, positive, negative, group_col, sep, 
         metrics["mode"] = "cv"
     else:
         model = load_model(model_dir)
-        from ..model import evaluate
+        from ..training import evaluate
 
         metrics, proba = evaluate(model, labeled.texts, labeled.y, data_sha256=labeled.sha256)
         if metrics["trained_on_this_data"]:

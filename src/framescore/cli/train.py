@@ -1,4 +1,4 @@
-"""``framescore train``: train a model on labeled corpora (:func:`framescore.model.train`) and
+"""``framescore train``: train a model on labeled corpora (:func:`framescore.training.train`) and
 save it as a model directory (:func:`framescore.persist.save_atomically`)."""
 
 from __future__ import annotations
@@ -69,9 +69,9 @@ def command(data, text_col, label_col, positive, negative, group_col, sep, label
     """
     from .. import __version__
     from ..corpus import combine_labeled
-    from ..model import train as train_model
     from ..persist import check_target, model_card, save_atomically, sha256_file
     from ..terms import read_word_list
+    from ..training import train as train_model
 
     if cv == 1:
         raise click.BadParameter("must be 0 (no cross-validation) or at least 2",
