@@ -28,6 +28,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from .feature_rows import LEARNED_CATEGORIES
 from .features import FramingFeatures
 from .lexicon import ATTRIBUTION_TYPES, Entry, LexiconError, load_entries
 from .model import FramingModel
@@ -66,7 +67,8 @@ def category_weights(model: FramingModel) -> dict[str, dict[str, float]]:
     """What one match of a term of each category adds to its sentence's logit, by voice
     (``narrator``, ``title``, ``quoted``, ``reported``): the weights of the features it feeds.
     A loaded term feeds ``loaded:<voice>`` and ``loaded:<category>:<voice>`` (a learned term,
-    category ``learned``, only the latter, times its own weight), or ``loaded:<category>`` in
+    of :data:`~framescore.feature_rows.LEARNED_CATEGORIES`, only the latter, times its own
+    weight), or ``loaded:<category>`` in
     a model without voices; an attribution pattern feeds ``attribution:<type>``, except inside
     a direct quote (no entry for ``quoted``). Only the categories the model has features for
     are keys: the categories a term can be added to."""
@@ -85,7 +87,7 @@ def category_weights(model: FramingModel) -> dict[str, dict[str, float]]:
         voice = parts[2]
         weight = float(weights[index[name]])
         general = index.get(f"loaded:{voice}")
-        if category != "learned" and general is not None:
+        if category not in LEARNED_CATEGORIES and general is not None:
             weight += float(weights[general])
         out.setdefault(category, {})[voice] = weight
     for t in ATTRIBUTION_TYPES:
