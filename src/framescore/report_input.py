@@ -27,9 +27,9 @@ import numpy as np
 import orjson
 import pandas as pd
 
-from .corpus_report import COUNT_COLUMNS, adds_to_counts, span_code
 from .inputs import DataError, Record, decompression_errors, input_format, open_binary, open_text
 from .report_chunks import SPAN_FIELDS, ChunkExplanation
+from .report_counts import COUNT_COLUMNS, adds_to_counts, span_code
 from .tables import sniff_sep
 
 #: The columns that make a table the article-level output of ``framescore score``.

@@ -18,9 +18,9 @@ from click.testing import CliRunner
 from conftest import SHARED, assert_one_line_error, invoke
 from test_report import ADOPTER, OUTLETS, PLANTED, corpus_rows, write_corpus
 
-from framescore.corpus_report import COUNT_COLUMNS
 from framescore.feature_rows import LEARNED_CATEGORIES
 from framescore.persist import sha256_file
+from framescore.report_counts import COUNT_COLUMNS
 from framescore.report_terms import VOICES, normalize_term
 
 
