@@ -1,10 +1,14 @@
-"""Term weights learned from span-level annotations (annotators' marked words or spans).
+"""Learned terms: from span-level annotations, and from text labels.
 
-A term's weight is the smoothed share of its occurrences that annotators marked as loaded:
-``marked / (occurrences + prior)``. Terms are one or two words, matched (as lexicon terms are)
-by their Snowball stems. Words that carry no framing are never learned: stop words, words
-with digits, weekdays and months, words of fewer than three letters, and proper names (words
-written with a capital inside a sentence in most of their occurrences).
+From annotations (annotators' marked words or spans, :func:`learn_terms`): a term's weight is
+the smoothed share of its occurrences that annotators marked as loaded:
+``marked / (occurrences + prior)``. From labels (:func:`learn_label_terms`): the candidate
+words (a subjectivity lexicon's, say) whose texts lean towards framed ones, weighted by that
+lean. :func:`learned_terms_for` is what a model learns of both. Terms are one or two words,
+matched (as lexicon terms are) by their Snowball stems. Words that carry no framing are never
+learned: stop words, words with digits, weekdays and months, words of fewer than three
+letters, and proper names (words written with a capital inside a sentence in most of their
+occurrences).
 
 Annotations come in two shapes, both turned into character spans: lists of marked words per
 text (BABE's ``biased_words``: :func:`word_spans`), or character offsets (a span table such
