@@ -43,10 +43,10 @@ ENGLISH = [
     "Officials said on Tuesday that the talks would resume next week in Geneva.",
     "The regime's thugs slammed protesters, officials claimed.",
     # headlines and name-heavy sentences: few or no stop words, and not flagged
-    "Seattle police investigate new shooting near autonomous zone",
-    "Dem Senators Say Mismanaged Student Loan Program Screwed Thousands",
-    "Rep. Andy Barr (R-KY) said at a House Financial Services Committee hearing on Tuesday "
-    "that Congress created the student loan debt crisis.",
+    "Riverton police investigate new warehouse fire near harbor district",
+    "State Senators Say Flawed Water Program Cost Farmers Millions",
+    "Councilor Mara Lind (D-Riverton) said at a Municipal Budget Committee hearing on Tuesday "
+    "that the council created the housing shortage.",
     "Café owners in Zürich and São Paulo said the strike had ended.",
     "Le Pen and El Chapo dominated the headlines in Paris and Mexico City this week.",
     "Los Angeles police arrest La Jolla man after long chase",  # names, not function words

@@ -7,8 +7,8 @@ percentile 0.18; of those with 25 words or more, 0.25 at the 1st percentile and 
 lowest. Sentences in German, French and Spanish (written for the tests) have 0.00 to 0.19:
 the few English stop words they hold are shared ones ("in", "a", "no", "de"). So a share
 below :data:`MIN_STOP_SHARE` (0.2) is a sign, but not proof: English headlines and lists of
-names have few stop words too ("Seattle police investigate new shooting near autonomous
-zone": none). The evidence that settles it is function words of other languages ("der",
+names have few stop words too ("Riverton police investigate new warehouse fire near harbor
+district": none). The evidence that settles it is function words of other languages ("der",
 "und", "les", "dans", "los", "para", ... :data:`FOREIGN_FUNCTION_WORDS`), which English
 sentences lack; they count only in lowercase ("Los Angeles", "La Paz" and "Le Pen" are English
 news). :func:`looks_english` decides:
