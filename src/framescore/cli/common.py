@@ -185,6 +185,30 @@ cv_jobs_option = click.option(
          "-j 1).")
 
 
+sep_option = click.option(
+    "--sep", metavar="SEP", help="CSV input delimiter (default: sniffed; 'tab' or '\\t' for tabs).")
+
+
+def batch_options(verb: str, result: str):
+    """The options of a batch over many records (score, report): -j, --scheduler and
+    --chunk-size; ``verb`` says what is done to each record, ``result`` what stays the same."""
+    def apply(func):
+        for decorator in reversed([
+            click.option("-j", "--jobs", type=click.IntRange(min=1), default=1,
+                         show_default=True,
+                         help=f"{verb} in this many worker processes (same {result} as -j 1)."),
+            click.option("--scheduler", metavar="ADDRESS",
+                         help=f"{verb} on an existing Dask cluster (e.g. tcp://10.0.0.5:8786) "
+                              "instead of locally; needs the dask extra. The "
+                              f"{result} is the same as a local run's."),
+            click.option("--chunk-size", type=click.IntRange(min=1), default=1000,
+                         show_default=True, help="Records read and handled at a time."),
+        ]):
+            func = decorator(func)
+        return func
+    return apply
+
+
 def labeled_options(func):
     """The options that read a labeled corpus (train, evaluate)."""
     for decorator in reversed([

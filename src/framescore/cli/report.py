@@ -14,11 +14,13 @@ import click
 
 from .common import (
     CONTEXT,
+    batch_options,
     info,
     load_model,
     model_option,
     progress,
     report_skipped,
+    sep_option,
     warn,
 )
 
@@ -83,16 +85,9 @@ def _command_line(ctx: click.Context) -> str:
                    "over-time plots and timeline.csv.")
 @click.option("--keep-col", "keep_cols", multiple=True, metavar="COL",
               help="Copy this column of table input into articles.csv. Repeatable.")
-@click.option("--sep", metavar="SEP",
-              help="CSV input delimiter (default: sniffed; 'tab' or '\\t' for tabs).")
+@sep_option
 @model_option
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Explain in this many worker processes (same report as -j 1).")
-@click.option("--scheduler", metavar="ADDRESS",
-              help="Explain on an existing Dask cluster (e.g. tcp://10.0.0.5:8786) instead of "
-                   "locally; needs the dask extra. The report is the same as a local run.")
-@click.option("--chunk-size", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Records read, explained and added up at a time.")
+@batch_options("Explain", "report")
 @click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail",
               show_default=True, help="On a record that cannot be scored: stop, or skip it "
                                       "(named on stderr, counted in report.json).")

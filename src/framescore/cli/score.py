@@ -11,12 +11,14 @@ import click
 from ..inputs import INPUT_FORMATS
 from .common import (
     CONTEXT,
+    batch_options,
     info,
     load_model,
     model_option,
     progress,
     report_skipped,
     score_lexicon_option,
+    sep_option,
     warn_not_english,
 )
 
@@ -35,8 +37,7 @@ from .common import (
               help="Copy this input column into every output row (after id/row), so scores "
                    "can be grouped without a join; repeatable. Values are written as text; "
                    "a JSONL line without it, or a .txt input, has none.")
-@click.option("--sep", metavar="SEP",
-              help="CSV input delimiter (default: sniffed; 'tab' or '\\t' for tabs).")
+@sep_option
 @click.option("--input-format", "input_fmt", type=click.Choice(INPUT_FORMATS),
               help="Read every INPUT (and stdin) as this format, whatever its name; a folder "
                    "then stands for its files of this format. Default: from each file's "
@@ -46,13 +47,7 @@ from .common import (
               show_default=True, help="One output row per record, or per sentence.")
 @model_option
 @score_lexicon_option
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Score in this many worker processes (same output as -j 1).")
-@click.option("--scheduler", metavar="ADDRESS",
-              help="Score on an existing Dask cluster (e.g. tcp://10.0.0.5:8786) instead of "
-                   "locally; needs the dask extra. Output is the same as a local run.")
-@click.option("--chunk-size", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Records read, scored and written at a time.")
+@batch_options("Score", "output")
 @click.option("--on-error", type=click.Choice(["fail", "skip"]), default="fail",
               show_default=True,
               help="On a record that cannot be scored (empty or missing text, unreadable "
