@@ -158,7 +158,28 @@ def figures(data: dict, wiki_p, line_p, art_p, seed_p) -> dict:
         "article_threshold": article_threshold(
             (art_p, sc.ptc_article_labels(articles)), (seed_p, _seed_labels(data["seeds"]))),
         "seeds": seed_p,
+        "art_p": np.asarray(art_p),
     }
+
+
+def rho_gaps(rows: list[dict], articles, resamples: int = 2000) -> str:
+    """How far the first row's article ρ is from each other row's, with a 95% interval from a
+    paired bootstrap over the ptc_dev articles (the same resampled articles for both)."""
+    rng = np.random.default_rng(SEED)
+    picks = rng.integers(0, len(articles), size=(resamples, len(articles)))
+    lines = []
+    for column, what in (("loaded_per_line", "all"), ("narrator_loaded_per_line", "narrator")):
+        truth = articles[column].to_numpy()
+        for other in rows[1:]:
+            gap = [spearmanr(rows[0]["art_p"][i], truth[i]).statistic
+                   - spearmanr(other["art_p"][i], truth[i]).statistic for i in picks]
+            low, high = np.nanpercentile(gap, [2.5, 97.5])
+            point = (spearmanr(rows[0]["art_p"], truth).statistic
+                     - spearmanr(other["art_p"], truth).statistic)
+            lines.append(f"- article ρ ({what}), first row − {other['name']}: {point:+.3f} "
+                         f"(95% interval {low:+.3f} to {high:+.3f})")
+    return (f"Article ρ gaps, paired bootstrap over the {len(articles)} ptc_dev articles "
+            f"({resamples} resamples):\n" + "\n".join(lines))
 
 
 def _seed_labels(seeds: dict[str, str]) -> np.ndarray:
@@ -321,11 +342,13 @@ def main() -> None:
     print(f"All trained on BABE ({len(data['babe'].y)} sentences) in this run; seeds: score and "
           "label (F framed, n neutral) at each model's article threshold.\n")
     print(table(rows, data["seeds"], args.quick))
+    print("\n" + rho_gaps(rows, data["ptc_articles"]))
     rows = [recipe_row(name, fit, data, args.quick) for name, fit in models.items()]
     print("\nThe shipped recipe: every model trained on BABE and ptc_dev in this run (ptc_dev "
           "figures cross-fitted by article, so no article is scored by a model that learned "
           "from it):\n")
     print(table(rows, data["seeds"], args.quick))
+    print("\n" + rho_gaps(rows, data["ptc_articles"]))
     if not args.no_ablations:
         rows = [evaluate(f"default {name}", framescore_candidate(
                     {**DEFAULT_PARAMS, **params}, use_spans, words[which]), data, quick=True)

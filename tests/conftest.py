@@ -19,11 +19,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 import framescore
 from framescore import FramingFeatures
 
 SHARED = Path(__file__).parents[1].parent / "shared"
+
+# Property tests draw the same examples on every run (a suite that fails one run in a hundred is
+# a defect); HYPOTHESIS_PROFILE=explore draws new ones, to hunt for counterexamples.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 LOADED_CSV = """\
 term,category,neutral,note,not_before

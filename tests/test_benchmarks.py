@@ -105,3 +105,9 @@ def test_transfer_reports_every_model_and_the_shipped_recipe():
             row = next(line for line in part.splitlines() if line.startswith(f"| {model}"))
             assert re.search(r"\| \d\.\d{3} / \d\.\d{3} \|", row), row
             assert re.search(r"\| \d/5 \|$", row), row
+    for part in (babe_only, recipe):  # each table is followed by the ρ gaps with intervals
+        gaps = re.findall(r"article ρ \((all|narrator)\), first row − baseline: .*?: "
+                          r"([+-]\d\.\d{3}) \(95% interval ([+-]\d\.\d{3}) to ([+-]\d\.\d{3})\)",
+                          part)
+        assert len(gaps) == 4, part
+        assert all(float(low) <= float(gap) <= float(high) for _, gap, low, high in gaps)
