@@ -77,14 +77,17 @@ def _doubles(word: str) -> bool:
     return word in _DOUBLING or re.fullmatch(r"[^aeiou]*[aeiou][^aeiouwxy]", word) is not None
 
 
+def _add_s(word: str) -> str:
+    """The regular -s form, of a verb ("carries") or a noun ("boxes")."""
+    if re.search(r"[^aeiou]y\Z", word):
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
 def _third_person(verb: str) -> str:
-    if verb in _THIRD_PERSON:
-        return _THIRD_PERSON[verb]
-    if re.search(r"[^aeiou]y\Z", verb):
-        return verb[:-1] + "ies"
-    if verb.endswith(("s", "x", "z", "ch", "sh")):
-        return verb + "es"
-    return verb + "s"
+    return _THIRD_PERSON.get(verb) or _add_s(verb)
 
 
 def _past(verb: str) -> str:
@@ -111,11 +114,7 @@ def _plural(noun: str) -> str:
     if noun in _UNCOUNTED or noun in _SINGULARS or (
             noun.endswith("s") and not noun.endswith(("ss", "us", "is"))):
         return noun  # plural already, or without one
-    if re.search(r"[^aeiou]y\Z", noun):
-        return noun[:-1] + "ies"
-    if noun.endswith(("s", "x", "z", "ch", "sh")):
-        return noun + "es"
-    return noun + "s"
+    return _add_s(noun)
 
 
 def _singular(noun: str) -> str:
