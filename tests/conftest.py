@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 import framescore
 from framescore import FramingFeatures
@@ -27,9 +27,11 @@ from framescore import FramingFeatures
 SHARED = Path(__file__).parents[1].parent / "shared"
 
 # Property tests draw the same examples on every run (a suite that fails one run in a hundred is
-# a defect); HYPOTHESIS_PROFILE=explore draws new ones, to hunt for counterexamples.
-settings.register_profile("repeatable", derandomize=True, database=None)
-settings.register_profile("explore", max_examples=1000)
+# a defect), and a loaded machine's timings fail none of them; HYPOTHESIS_PROFILE=explore draws
+# new ones, to hunt for counterexamples.
+UNTIMED = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("repeatable", derandomize=True, database=None, **UNTIMED)
+settings.register_profile("explore", max_examples=1000, **UNTIMED)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 LOADED_CSV = """\

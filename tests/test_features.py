@@ -596,7 +596,7 @@ PIECES = ["Freedom fighters", "martyrs", "the usurping entity", "brutal", "onsla
           "Régime", "fantoche", "😀", "Israel’s", "U.S.", "key site"]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
 def test_spans_and_rows_on_arbitrary_text(ff, text):
     analysis = ff.analyze(text)
@@ -635,7 +635,7 @@ def ngram_model(lexicon_paths, ngram_range: tuple[int, int]) -> FramingFeatures:
 
 
 @pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2), (2, 3)])
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(texts=st.lists(st.lists(st.sampled_from(NGRAM_PIECES), max_size=30).map("".join),
                       max_size=4))
 def test_ngram_block_is_tfidf_vectorizers(lexicon_paths, ngram_range, texts):

@@ -362,7 +362,7 @@ _PIECES = [line for line, _ in FURNITURE[::4]] + LOOKALIKES[::4] + [
 ]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(st.lists(st.sampled_from(_PIECES), max_size=25).map("\n".join))
 def test_skipped_lines_are_whole_lines_outside_every_sentence(page):
     doc = segment(page)

@@ -353,7 +353,7 @@ def naive_match(lexicon: Lexicon, stems: list[str]) -> list[tuple[int, int, str]
     return out
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(st.sampled_from(["brutal", "onslaught", "freedom", "fighter", "claim",
                                  "respons", "credit", "the", "live", "life", "accord", "to",
                                  "could", "not", "be", "independently", "verifi", "radic",

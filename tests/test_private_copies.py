@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 import regex
 import scipy.sparse as sp
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from nltk.tokenize.punkt import (
     PunktLanguageVars,
@@ -39,9 +39,6 @@ from framescore._ngrams import NgramCounter
 from framescore.text import _PUNKT, ABBREVIATIONS, _sentence_spans, segment
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Hypothesis settings of every test here: the same examples on every run.
-DETERMINISTIC = {"derandomize": True, "database": None, "deadline": None,
-                 "suppress_health_check": [HealthCheck.too_slow]}
 
 
 def test_installed_versions_are_within_the_pins():
@@ -76,7 +73,7 @@ def plain_punkt() -> PunktSentenceTokenizer:
     return PunktSentenceTokenizer(params)
 
 
-@settings(max_examples=500, **DETERMINISTIC)
+@settings(max_examples=500)
 @given(st.lists(st.sampled_from(SENTENCE_PIECES), min_size=1, max_size=30).map("".join))
 def test_sentence_spans_are_punkts(chunk):
     chunk = chunk.strip()
@@ -84,7 +81,7 @@ def test_sentence_spans_are_punkts(chunk):
     assert _sentence_spans(chunk, 0, len(chunk)) == list(plain_punkt().span_tokenize(chunk))
 
 
-@settings(max_examples=1000, **DETERMINISTIC)
+@settings(max_examples=1000)
 @given(st.sampled_from(["said", "U.S", "u.s.a", "Mr", "mr", "J", "No", "x.y", "Gen", "etc",
                         "a", "it", "ab", "3", "2018", "1,000", "anti-war", "ex-gov", "x-y",
                         "U.S-led", "x--y", "war-", "(war)", "war”", "wait?", ""]),
@@ -99,7 +96,7 @@ def test_punkt_shortcut_gives_punkts_answer(word, mark, following, rest):
         plain_punkt().text_contains_sentbreak(context)
 
 
-@settings(max_examples=1000, **DETERMINISTIC)
+@settings(max_examples=1000)
 @given(st.sampled_from(["said", "U.S", "Mr", "x-gen", "J", "é", "_", "ǅ", "3", "0.5", ".5", "1,000",
                         "4th", "##number##", "(war", "“war", "war”", ".", ""]),
        st.sampled_from([".", ". ", ".\xa0", ".\n", ". .", "..", "...", '."', ".”", ".)", "?",
@@ -165,7 +162,7 @@ def test_sentences_of_our_texts_are_punkts(text):
     assert _PUNKT.span_tokenize(text) == list(reference.span_tokenize(text))
 
 
-@settings(max_examples=300, **DETERMINISTIC)
+@settings(max_examples=300)
 @given(st.lists(st.sampled_from(SENTENCE_PIECES), max_size=40).map("".join))
 def test_word_tokens_are_punkts(text):
     """The word tokenizer of the copy's language settings is NLTK's (its private pattern,
@@ -197,7 +194,7 @@ def test_patterns_are_nltks():
         assert isinstance(mine, re.Pattern | regex.Pattern)
 
 
-@settings(max_examples=500, **DETERMINISTIC)
+@settings(max_examples=500)
 @given(st.lists(st.sampled_from(SENTENCE_PIECES), min_size=1, max_size=30).map("".join))
 def test_what_is_one_sentence_is_one_to_punkt(chunk):
     """The shortcut that skips Punkt (``is_one_sentence``) skips only chunks Punkt returns
@@ -299,7 +296,7 @@ def test_counts_of_our_texts_are_count_vectorizers(ngram_range):
         np.testing.assert_array_equal(ours, vectorizer_counts(words, ngram_range, NGRAM_CORPUS))
 
 
-@settings(max_examples=300, **DETERMINISTIC)
+@settings(max_examples=300)
 @given(st.lists(st.lists(st.sampled_from(NGRAM_PIECES), max_size=40).map("".join), max_size=4),
        st.sampled_from(NGRAM_RANGES))
 def test_counts_are_count_vectorizers(texts, ngram_range):

@@ -374,7 +374,7 @@ def test_find_quotes_respects_bounds():
     assert [text[q.start : q.end] for q in quotes] == ["“two”"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(st.sampled_from(["a", "Title", " ", ".", "\n", "\n", "\u2028"]), max_size=12)
        .map("".join))
 def test_lines_split_at_line_feeds_as_at_carriage_returns(text):
@@ -430,7 +430,7 @@ PIECES = ["The", "army", "said", "that", "Israel’s", "don't", "students’", "
           "_", "3", "\xa0", "–", "―", "…"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join))
 def test_segmentation_invariants(text):
     doc = segment(text)
@@ -466,7 +466,7 @@ def test_segmentation_invariants(text):
 # (Punkt's: tests/test_private_copies.py)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join))
 def test_tokens_are_token_re_matches(text):
     for sent in segment(text).sentences:
@@ -477,7 +477,7 @@ def test_tokens_are_token_re_matches(text):
         assert sent.stems == [text_module._snowball(n) for n in sent.norms]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(st.text(st.sampled_from([chr(c) for c in range(128)] + ["-", "'", "a", "Z", " "] * 8),
                max_size=80))
 def test_ascii_split_is_the_unicode_split(text):

@@ -36,7 +36,7 @@ def expected_value(value):
     return value
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(rows, st.integers(0, 30))
 def test_jsonl_lines_hold_each_row_in_column_order(data, split):
     frame = pd.DataFrame(data, columns=list(COLUMNS)).astype({"row": "int64"})
