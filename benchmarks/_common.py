@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import platform
 import random
+import statistics
 import subprocess
 import sys
 import time
@@ -111,6 +112,13 @@ def paired_runs(ours: Callable[[list], object], reference: Callable[[list], obje
             ratios.append(spent[0] / spent[1])
         passes.append((total_ours, total_ref))
     return min(p[0] for p in passes), min(p[1] for p in passes), ratios
+
+
+def quartiles(ratios: list[float]) -> list[float]:
+    """The first quartile, median and third quartile of the slice pairs' ratios, each within
+    the ratios' range (statistics' default method reaches outside it, below zero even, when
+    there are few pairs)."""
+    return statistics.quantiles(ratios, n=4, method="inclusive")
 
 
 def megabytes(texts: list[str]) -> float:

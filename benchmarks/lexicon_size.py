@@ -23,13 +23,12 @@ import argparse
 import csv
 import random
 import re
-import statistics
 import tempfile
 from collections import Counter
 from itertools import chain
 from pathlib import Path
 
-from _common import babe, machine, megabytes, paired_runs, replicate, table
+from _common import babe, machine, megabytes, paired_runs, quartiles, replicate, table
 
 from framescore import FramingFeatures
 from framescore.lexicon import default_paths, load_entries, stem_words
@@ -93,7 +92,7 @@ def run(args: argparse.Namespace) -> str:
             matched = sum(len(ff.spans(t)) for t in texts[:1000])
             rows.append([name, f"{len(ff.lexicon.entries):,}", f"{matched:,}",
                          f"{times[name]:.2f}", f"{len(batch) / times[name]:,.0f}"])
-    q1, ratio, q3 = statistics.quantiles(pairs, n=4)
+    q1, ratio, q3 = quartiles(pairs)
     header = ["lexicon", "terms", "spans in 1,000 BABE sentences", "transform (s)",
               "sentences/s"]
     return "\n".join([

@@ -28,7 +28,6 @@ paired on slices as the batches are.
 from __future__ import annotations
 
 import argparse
-import statistics
 
 from _common import (
     SENTENCES_PER_ARTICLE,
@@ -39,6 +38,7 @@ from _common import (
     machine,
     megabytes,
     paired_runs,
+    quartiles,
     replicate,
     table,
 )
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> str:
         else:
             ours, ref, pairs = paired_runs(job, bare.predict_proba, batch, args.parts,
                                            args.repeat)
-            q1, ratio, q3 = statistics.quantiles(pairs, n=4)
+            q1, ratio, q3 = quartiles(pairs)
             paired = f"**{ratio:.2f}×** ({q1:.2f}–{q3:.2f})"
         n, mb = len(batch) * per_text, megabytes(batch)
         rows.append([f"{task}, {kind}", f"{len(batch):,}", f"{n:,}", f"{mb:.1f}",
@@ -139,7 +139,7 @@ def one_text_at_a_time(args: argparse.Namespace, model, bare, texts: list[str]) 
                 bare_one([t])
             ours, ref, pairs = paired_runs(lambda part, job=job: [job(t) for t in part],
                                            bare_one, batch, args.parts, args.repeat)
-            q1, ratio, q3 = statistics.quantiles(pairs, n=4)
+            q1, ratio, q3 = quartiles(pairs)
             rows.append([f"{task}, {kind}", f"{len(batch):,}", f"{ref / len(batch) * 1e3:.2f}",
                          f"{ours / len(batch) * 1e3:.2f}", f"**{ratio:.2f}×** ({q1:.2f}–{q3:.2f})"])
     return rows

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -45,6 +46,17 @@ def test_throughput_reports_every_workload_against_the_reference():
                         ("scoring, articles", 2), ("explanation with spans, articles", 2)):
         assert re.search(rf"^\| {workload} \| {n} \| \d+\.\d\d \| \d+\.\d\d \| "
                          r"\*\*\d+\.\d\d×\*\* \(\d+\.\d\d–\d+\.\d\d\) \|$", out, re.M), workload
+
+
+def test_quartiles_of_few_pairs_stay_within_their_range(monkeypatch):
+    """Two slice pairs far apart once gave a negative first quartile, which no ratio can be."""
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    from _common import quartiles
+
+    for ratios in ([8.0, 45.0], [0.5, 0.51, 30.0], [1.2] * 4, [3.0, 1.0, 2.0, 9.0, 1.5]):
+        q1, median, q3 = quartiles(ratios)
+        assert min(ratios) <= q1 <= median <= q3 <= max(ratios)
+        assert median == statistics.median(ratios)
 
 
 def test_lexicon_size_reports_the_paired_ratio():
