@@ -10,7 +10,7 @@ invented for the tests.
 from __future__ import annotations
 
 import re
-import time
+import timeit
 
 import pytest
 from hypothesis import given, settings
@@ -224,10 +224,9 @@ def test_long_lines_are_never_furniture():
 ])
 def test_the_pattern_takes_little_time_on_any_short_line(line):
     line = line.strip()[:FURNITURE_MAX_CHARS]
-    start = time.perf_counter()
-    for _ in range(20):
-        furniture(line)
-    assert (time.perf_counter() - start) / 20 < 0.005
+    # the best of 3 rounds: a busy machine may stall one round, backtracking slows all of them
+    per_call = min(timeit.repeat(lambda: furniture(line), number=20, repeat=3)) / 20
+    assert per_call < 0.005
 
 
 # --- segmentation -----------------------------------------------------------------------------
